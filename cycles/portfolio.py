@@ -1,0 +1,396 @@
+"""The portfolio file format (YAML or JSON): validated whole before anything is written.
+
+A portfolio lists cycles with their iteration histories and the links between them. Phases and
+statuses are not written in the file: they follow from what each iteration records (started,
+evaluated, decided). See the README's "Import format" section.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cycles import history
+from cycles.cadence import due_on
+from cycles.community import Community
+from cycles.errors import CyclesError, ImportFileError
+from cycles.model import (
+    Collect,
+    Cycle,
+    Decision,
+    DecisionKind,
+    Evaluation,
+    Event,
+    Iteration,
+    Link,
+    LinkKind,
+    Note,
+    Phase,
+    Status,
+)
+
+MAX_BYTES = 50 * 1024 * 1024
+
+When = datetime | date
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoteIn(_In):
+    id: str | None = None
+    at: When
+    text: str = Field(min_length=1)
+    author: str = ""
+
+
+class EvaluationIn(_In):
+    at: When
+    findings: str = ""
+    value_levels: list[str] = []
+    outcome_levels: list[str] = []
+    principles: list[str] = []
+
+
+class DecisionIn(_In):
+    at: When
+    kind: DecisionKind
+    why: str = Field(min_length=1)
+    route_to: str | None = None
+
+
+class IterationIn(_In):
+    opened: When
+    collect: Collect = Collect()
+    started: When | None = None
+    context: str = ""
+    notes: list[NoteIn] = []
+    evaluation: EvaluationIn | None = None
+    decision: DecisionIn | None = None
+    due_on: date | None = None  # normally derived from opened + cadence
+
+    @model_validator(mode="after")
+    def _in_order(self) -> IterationIn:
+        if self.notes and self.started is None:
+            raise ValueError("monitoring notes need the iteration to be started")
+        if self.evaluation is not None and self.started is None:
+            raise ValueError("an evaluation needs the iteration to be started first")
+        if self.decision is not None and self.evaluation is None:
+            raise ValueError("a decision needs an evaluation first")
+        return self
+
+
+class CycleIn(_In):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)
+    name: str = Field(min_length=1, max_length=200)
+    type: str
+    level: str | None = None
+    cadence_days: int | None = Field(default=None, gt=0, le=3650)
+    owner: str = ""
+    owner_email: str = ""
+    stakeholders: list[str] = []
+    description: str = ""
+    created: When | None = None
+    iterations: list[IterationIn] = Field(min_length=1)
+    events: list[dict[str, Any]] | None = None  # a lossless export's history, kept as written
+
+    @model_validator(mode="after")
+    def _only_last_open(self) -> CycleIn:
+        for i, it in enumerate(self.iterations[:-1]):
+            if it.decision is None or it.decision.kind is not DecisionKind.NEXT:
+                raise ValueError(
+                    f"iteration {i + 1} is followed by another, so it must end in a 'next' decision"
+                )
+        last = self.iterations[-1].decision
+        if last is not None and last.kind is DecisionKind.NEXT:
+            raise ValueError("the last iteration decided 'next' but no following iteration is given")
+        if last is not None and last.kind is DecisionKind.ROUTE and not last.route_to:
+            raise ValueError("an 'other route' decision needs route_to: the key of the new cycle")
+        return self
+
+
+class LinkIn(_In):
+    source: str
+    target: str
+    kind: LinkKind
+    note: str = ""
+    created: When | None = None
+
+
+class PortfolioIn(_In):
+    version: Literal[1] = 1
+    community: str | None = None
+    cycles: list[CycleIn] = []
+    links: list[LinkIn] = []
+
+
+class Portfolio(BaseModel):
+    """A validated portfolio, as domain records ready to store."""
+
+    cycles: list[Cycle]
+    links: list[Link]
+    events: list[Event]
+
+
+# -- reading files ------------------------------------------------------------------------------
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe loading without anchors and aliases: they serve no purpose in a portfolio and are
+    the vehicle of alias bombs."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _yaml_tree(text: str) -> tuple[Any, Any]:
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def _line_of(node: Any, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the YAML node at a validation error's location."""
+    line = None
+    for part in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if part < len(node.value) else None
+        else:
+            node = None
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def read(path: Path, community: Community) -> Portfolio:
+    """Read, parse and validate a YAML or JSON portfolio; ImportFileError names file, place, reason."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ImportFileError(f"{where}: file is {size} bytes; the limit is {MAX_BYTES}")
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ImportFileError(f"{where}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{where}: not UTF-8 text (byte {exc.start})") from exc
+    node = None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data, node = _yaml_tree(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{where}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ImportFileError(f"{where}{place}: not valid YAML: {problem}") from exc
+    return parse(data, community, where=where, node=node)
+
+
+def parse(data: Any, community: Community, *, where: str = "<data>", node: Any = None) -> Portfolio:
+    if not isinstance(data, dict):
+        raise ImportFileError(f"{where}: expected a mapping with 'cycles' at the top")
+    try:
+        raw = PortfolioIn.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = _line_of(node, loc) if node is not None else None
+        place = f":{line}" if line else ""
+        path = ".".join(str(p) for p in loc) or "(top)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ImportFileError(f"{where}{place}: {path}: {err['msg']}{more}") from exc
+    return _build(raw, community, where, node)
+
+
+# -- building domain records --------------------------------------------------------------------
+
+
+def _at(value: When, community: Community) -> datetime:
+    """A file's date means the start of that day, a naive time is local, in the community's zone."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=community.zone)
+        return value
+    return datetime.combine(value, time(0), tzinfo=community.zone)
+
+
+def _build(raw: PortfolioIn, community: Community, where: str, node: Any) -> Portfolio:
+    keys = [c.key for c in raw.cycles]
+    cycles: list[Cycle] = []
+    events: list[Event] = []
+    links: list[Link] = []
+    for index, c in enumerate(raw.cycles):
+        loc: tuple[int | str, ...] = ("cycles", index)
+        try:
+            if keys.count(c.key) > 1:
+                raise ImportFileError(f"key {c.key!r} appears more than once")
+            cycle = _cycle(c, community)
+        except (CyclesError, ValidationError, ValueError) as exc:
+            line = _line_of(node, loc) if node is not None else None
+            place = f":{line}" if line else ""
+            msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            raise ImportFileError(f"{where}{place}: cycles.{index} ({c.key}): {msg}") from exc
+        cycles.append(cycle)
+        if c.events:
+            events.extend(Event.model_validate(e) for e in c.events)
+        else:
+            events.append(
+                history.record(
+                    None,
+                    cycle,
+                    action="import",
+                    actor="import",
+                    at=cycle.created_at,
+                    summary=where,
+                    numbers=[],
+                )
+            )
+        last = c.iterations[-1].decision
+        if last is not None and last.kind is DecisionKind.ROUTE:
+            if last.route_to not in keys:
+                line = _line_of(node, loc) if node is not None else None
+                raise ImportFileError(
+                    f"{where}{f':{line}' if line else ''}: cycles.{index} ({c.key}): route_to "
+                    f"{last.route_to!r} is not a cycle in this file"
+                )
+            links.append(
+                Link(
+                    source=str(last.route_to),
+                    target=c.key,
+                    kind=LinkKind.ROUTE_OF,
+                    created_at=_at(last.at, community),
+                )
+            )
+    seen = {(lk.source, lk.target, lk.kind) for lk in links}
+    for index, lk in enumerate(raw.links):
+        for end in (lk.source, lk.target):
+            if end not in keys:
+                line = _line_of(node, ("links", index)) if node is not None else None
+                raise ImportFileError(
+                    f"{where}{f':{line}' if line else ''}: links.{index}: no cycle {end!r} in this file"
+                )
+        if lk.source == lk.target:
+            raise ImportFileError(f"{where}: links.{index}: a cycle cannot be linked to itself")
+        if (lk.source, lk.target, lk.kind) in seen:
+            continue
+        seen.add((lk.source, lk.target, lk.kind))
+        created = _at(lk.created, community) if lk.created else _created(cycles, lk.source)
+        links.append(
+            Link(source=lk.source, target=lk.target, kind=lk.kind, created_at=created, note=lk.note)
+        )
+    return Portfolio(cycles=cycles, links=links, events=events)
+
+
+def _created(cycles: list[Cycle], key: str) -> datetime:
+    return next(c.created_at for c in cycles if c.key == key)
+
+
+def _cycle(c: CycleIn, community: Community) -> Cycle:
+    kind = community.activity_type(c.type)
+    level = community.level(kind.scale, c.level or kind.level)
+    cadence = c.cadence_days or level.cadence
+    iterations: list[Iteration] = []
+    previous: datetime | None = None
+    for number, it in enumerate(c.iterations, start=1):
+        opened = _at(it.opened, community)
+        if previous is not None and opened < previous:
+            raise ImportFileError(f"iteration {number} opens before the previous one was decided")
+        started = _at(it.started, community) if it.started is not None else None
+        if started is not None and started < opened:
+            raise ImportFileError(f"iteration {number} starts before it opened")
+        evaluation = None
+        if it.evaluation is not None:
+            community.check_keys("value_levels", it.evaluation.value_levels)
+            community.check_keys("outcome_levels", it.evaluation.outcome_levels)
+            community.check_keys("principles", it.evaluation.principles)
+            evaluation = Evaluation(
+                at=_at(it.evaluation.at, community),
+                **it.evaluation.model_dump(exclude={"at"}),
+            )
+        decision = None
+        if it.decision is not None:
+            decision = Decision(
+                kind=it.decision.kind,
+                rationale=it.decision.why,
+                at=_at(it.decision.at, community),
+                route_to=it.decision.route_to,
+            )
+            previous = decision.at
+        phase = (
+            Phase.DECIDED
+            if decision
+            else Phase.EVALUATE
+            if evaluation
+            else Phase.RUN
+            if started
+            else Phase.COLLECT
+        )
+        notes = [
+            Note(
+                id=n.id or f"{c.key}-{number}-{i + 1}",
+                at=_at(n.at, community),
+                author=n.author,
+                text=n.text,
+            )
+            for i, n in enumerate(it.notes)
+        ]
+        iterations.append(
+            Iteration(
+                number=number,
+                phase=phase,
+                opened_at=opened,
+                due_on=it.due_on or due_on(opened, cadence, community.zone),
+                collect=it.collect,
+                context=it.context,
+                started_at=started,
+                notes=notes,
+                evaluation=evaluation,
+                decision=decision,
+            )
+        )
+    last = iterations[-1].decision
+    status = Status.ACTIVE
+    ended = None
+    if last is not None:
+        status = Status.REROUTED if last.kind is DecisionKind.ROUTE else Status.DROPPED
+        ended = last.at
+    return Cycle(
+        key=c.key,
+        name=c.name,
+        activity_type=kind.key,
+        scale=kind.scale,
+        level=level.key,
+        cadence_days=cadence,
+        owner=c.owner,
+        owner_email=c.owner_email,
+        stakeholders=c.stakeholders,
+        description=c.description,
+        status=status,
+        created_at=_at(c.created, community) if c.created else iterations[0].opened_at,
+        ended_at=ended,
+        iterations=iterations,
+    )
