@@ -16,9 +16,7 @@ def snapshot(cycle: Cycle, numbers: list[int]) -> dict[str, Any]:
     present = {it.number: it for it in cycle.iterations}
     return {
         "cycle": cycle.model_dump(mode="json", exclude=_HEADER_EXCLUDE),
-        "iterations": {
-            str(n): present[n].model_dump(mode="json") for n in numbers if n in present
-        },
+        "iterations": {str(n): present[n].model_dump(mode="json") for n in numbers if n in present},
     }
 
 

@@ -23,12 +23,11 @@ from cycles.community import Community
 from cycles.errors import TransitionError
 from cycles.model import (
     Change,
-    Collect,
     Cycle,
     Decision,
     DecisionKind,
-    Event,
     Evaluation,
+    Event,
     Iteration,
     Link,
     LinkKind,
@@ -122,18 +121,14 @@ def new_cycle(
         created_at=now,
         iterations=[first],
     )
-    event = history.record(
-        None, cycle, action="create", actor=actor, at=now, summary=name, numbers=[1]
-    )
+    event = history.record(None, cycle, action="create", actor=actor, at=now, summary=name, numbers=[1])
     return Change(cycle=cycle, events=[event], touched=[1])
 
 
 _EDITABLE = {"name", "owner", "owner_email", "stakeholders", "description", "cadence_days"}
 
 
-def edit(
-    cycle: Cycle, community: Community, *, now: datetime, actor: str, **fields: object
-) -> Change:
+def edit(cycle: Cycle, community: Community, *, now: datetime, actor: str, **fields: object) -> Change:
     """Change a cycle's header: name, owner, stakeholders, description or cadence.
 
     A new cadence moves the current iteration's due date (counted from when it opened).
@@ -160,17 +155,13 @@ def edit(
 # -- the three steps ----------------------------------------------------------------------------
 
 
-def _step(
-    cycle: Cycle, action: str, now: datetime, actor: str, summary: str, apply: object
-) -> Change:
+def _step(cycle: Cycle, action: str, now: datetime, actor: str, summary: str, apply: object) -> Change:
     utc_datetime(now)
     _require(cycle, action)
     new = cycle.model_copy(deep=True)
     apply(new)  # type: ignore[operator]
     n = cycle.current.number
-    event = history.record(
-        cycle, new, action=action, actor=actor, at=now, summary=summary, numbers=[n]
-    )
+    event = history.record(cycle, new, action=action, actor=actor, at=now, summary=summary, numbers=[n])
     return Change(cycle=new, events=[event], touched=[n])
 
 
@@ -295,9 +286,7 @@ def decide(
     if kind is DecisionKind.NEXT:
         new.current.decision = decision
         new.current.phase = Phase.DECIDED
-        nxt = Iteration(
-            number=n + 1, opened_at=now, due_on=due_on(now, cycle.cadence_days, community.zone)
-        )
+        nxt = Iteration(number=n + 1, opened_at=now, due_on=due_on(now, cycle.cadence_days, community.zone))
         new.iterations = [*new.iterations, nxt]
         numbers = [n, n + 1]
     elif kind is DecisionKind.ROUTE:
@@ -373,4 +362,3 @@ def link(
         extra={"link": new_link.model_dump(mode="json")},
     )
     return Change(cycle=source, links=[new_link], events=[event])
-

@@ -148,9 +148,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed", event.start_mark
-            )
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -299,9 +297,7 @@ def _build(raw: PortfolioIn, community: Community, where: str, node: Any) -> Por
             continue
         seen.add((lk.source, lk.target, lk.kind))
         created = _at(lk.created, community) if lk.created else _created(cycles, lk.source)
-        links.append(
-            Link(source=lk.source, target=lk.target, kind=lk.kind, created_at=created, note=lk.note)
-        )
+        links.append(Link(source=lk.source, target=lk.target, kind=lk.kind, created_at=created, note=lk.note))
     return Portfolio(cycles=cycles, links=links, events=events)
 
 

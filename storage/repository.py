@@ -1,0 +1,400 @@
+"""``SqlCycleRepository``: the domain's repository on one SQLAlchemy session (one unit of work)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlmodel import Session
+
+from cycles.errors import ConflictError, NotFoundError, TransitionError
+from cycles.model import (
+    Change,
+    Collect,
+    Cycle,
+    CycleSummary,
+    Decision,
+    DueState,
+    Evaluation,
+    Event,
+    Iteration,
+    Link,
+    Note,
+    Phase,
+    Status,
+)
+from cycles.repository import CycleFilter
+from storage.tables import CycleRow, EventRow, IterationRow, LinkRow, NoteRow
+
+C = CycleRow.__table__.c  # type: ignore[attr-defined]
+I = IterationRow.__table__.c  # type: ignore[attr-defined]  # noqa: E741
+N = NoteRow.__table__.c  # type: ignore[attr-defined]
+L = LinkRow.__table__.c  # type: ignore[attr-defined]
+E = EventRow.__table__.c  # type: ignore[attr-defined]
+
+SUMMARY_COLUMNS = (
+    C.key, C.name, C.activity_type, C.scale, C.level, C.owner, C.status,
+    C.iteration, C.phase, C.due_on, C.cadence_days, C.version,
+)  # fmt: skip
+
+
+def cycle_values(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "key": cycle.key,
+        "name": cycle.name,
+        "activity_type": cycle.activity_type,
+        "scale": cycle.scale,
+        "level": cycle.level,
+        "cadence_days": cycle.cadence_days,
+        "owner": cycle.owner,
+        "owner_email": cycle.owner_email,
+        "stakeholders": list(cycle.stakeholders),
+        "description": cycle.description,
+        "status": cycle.status.value,
+        "created_at": cycle.created_at,
+        "ended_at": cycle.ended_at,
+        "iteration": cycle.current.number,
+        "phase": cycle.phase.value,
+        "due_on": cycle.due_on,
+    }
+
+
+def iteration_values(cycle_id: int, it: Iteration) -> dict[str, Any]:
+    ev, dec = it.evaluation, it.decision
+    return {
+        "cycle_id": cycle_id,
+        "number": it.number,
+        "phase": it.phase.value,
+        "opened_at": it.opened_at,
+        "due_on": it.due_on,
+        "need": it.collect.need,
+        "stakeholders_involved": list(it.collect.stakeholders_involved),
+        "stakeholders_needed": list(it.collect.stakeholders_needed),
+        "preconditions": it.collect.preconditions,
+        "resources": it.collect.resources,
+        "context": it.context,
+        "started_at": it.started_at,
+        "evaluated_at": ev.at if ev else None,
+        "findings": ev.findings if ev else None,
+        "value_levels": list(ev.value_levels) if ev else None,
+        "outcome_levels": list(ev.outcome_levels) if ev else None,
+        "principles": list(ev.principles) if ev else None,
+        "decision": dec.kind.value if dec else None,
+        "rationale": dec.rationale if dec else None,
+        "decided_at": dec.at if dec else None,
+        "route_to": dec.route_to if dec else None,
+    }
+
+
+def note_values(cycle_id: int, number: int, note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "cycle_id": cycle_id,
+        "iteration": number,
+        "at": note.at,
+        "author": note.author,
+        "text": note.text,
+    }
+
+
+def event_values(event: Event) -> dict[str, Any]:
+    return event.model_dump(mode="python", exclude={"before", "after"}) | {
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def build_iteration(row: Any, notes: list[Note]) -> Iteration:
+    evaluation = None
+    if row.evaluated_at is not None:
+        evaluation = Evaluation(
+            at=row.evaluated_at,
+            findings=row.findings or "",
+            value_levels=row.value_levels or [],
+            outcome_levels=row.outcome_levels or [],
+            principles=row.principles or [],
+        )
+    decision = None
+    if row.decision is not None:
+        decision = Decision(
+            kind=row.decision, rationale=row.rationale, at=row.decided_at, route_to=row.route_to
+        )
+    return Iteration(
+        number=row.number,
+        phase=Phase(row.phase),
+        opened_at=row.opened_at,
+        due_on=row.due_on,
+        collect=Collect(
+            need=row.need,
+            stakeholders_involved=row.stakeholders_involved,
+            stakeholders_needed=row.stakeholders_needed,
+            preconditions=row.preconditions,
+            resources=row.resources,
+        ),
+        context=row.context,
+        started_at=row.started_at,
+        notes=notes,
+        evaluation=evaluation,
+        decision=decision,
+    )
+
+
+class SqlCycleRepository:
+    """Reads and writes cycles within the caller's session; the caller commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _id(self, key: str) -> int:
+        found = self.session.execute(select(C.id).where(C.key == key)).scalar()
+        if found is None:
+            raise NotFoundError(f"no cycle {key!r}")
+        return int(found)
+
+    def exists(self, key: str) -> bool:
+        return self.session.execute(select(C.id).where(C.key == key)).first() is not None
+
+    def get(self, key: str) -> Cycle:
+        row = self.session.execute(select(CycleRow.__table__).where(C.key == key)).first()  # type: ignore[attr-defined]
+        if row is None:
+            raise NotFoundError(f"no cycle {key!r}")
+        its = self.session.execute(
+            select(IterationRow.__table__).where(I.cycle_id == row.id).order_by(I.number)  # type: ignore[attr-defined]
+        ).all()
+        notes: dict[int, list[Note]] = {}
+        for n in self.session.execute(
+            select(NoteRow.__table__).where(N.cycle_id == row.id).order_by(N.at, N.id)  # type: ignore[attr-defined]
+        ):
+            notes.setdefault(n.iteration, []).append(Note(id=n.id, at=n.at, author=n.author, text=n.text))
+        return Cycle(
+            key=row.key,
+            name=row.name,
+            activity_type=row.activity_type,
+            scale=row.scale,
+            level=row.level,
+            cadence_days=row.cadence_days,
+            owner=row.owner,
+            owner_email=row.owner_email,
+            stakeholders=row.stakeholders,
+            description=row.description,
+            status=Status(row.status),
+            created_at=row.created_at,
+            ended_at=row.ended_at,
+            iterations=[build_iteration(it, notes.get(it.number, [])) for it in its],
+            version=row.version,
+        )
+
+    def summaries(self, flt: CycleFilter, today: date) -> list[CycleSummary]:
+        query = select(*SUMMARY_COLUMNS)
+        conditions: list[Any] = []
+        if not flt.include_ended:
+            conditions.append(C.status == Status.ACTIVE.value)
+        if flt.scale:
+            conditions.append(C.scale == flt.scale)
+        if flt.activity_type:
+            conditions.append(C.activity_type == flt.activity_type)
+        if flt.phase:
+            conditions.append(C.phase == flt.phase.value)
+        if flt.owner:
+            conditions.append(func.lower(C.owner) == flt.owner.lower())
+        if flt.due is DueState.DUE:
+            conditions.append(C.due_on <= today)
+        elif flt.due is DueState.OVERDUE:
+            conditions.append(C.due_on < today)
+        elif flt.due is DueState.UPCOMING:
+            conditions.append(C.due_on > today)
+        if flt.text:
+            like = f"%{flt.text.lower()}%"
+            conditions.append(or_(func.lower(C.name).like(like), func.lower(C.key).like(like)))
+        if conditions:
+            query = query.where(and_(*conditions))
+        query = query.order_by(C.scale, C.due_on.is_(None), C.due_on, C.name)
+        return [CycleSummary.model_validate(row._asdict()) for row in self.session.execute(query)]
+
+    def history(self, key: str) -> list[Event]:
+        rows = self.session.execute(
+            select(EventRow.__table__).where(E.cycle == key).order_by(E.id)  # type: ignore[attr-defined]
+        )
+        return [
+            Event(
+                cycle=r.cycle,
+                at=r.at,
+                actor=r.actor,
+                action=r.action,
+                summary=r.summary,
+                before=r.before,
+                after=r.after,
+            )
+            for r in rows
+        ]
+
+    def links(self, key: str) -> list[Link]:
+        cid = self._id(key)
+        src = CycleRow.__table__.alias("src")  # type: ignore[attr-defined]
+        tgt = CycleRow.__table__.alias("tgt")  # type: ignore[attr-defined]
+        rows = self.session.execute(
+            select(src.c.key, tgt.c.key, L.kind, L.created_at, L.note)
+            .join(src, src.c.id == L.source_id)
+            .join(tgt, tgt.c.id == L.target_id)
+            .where(or_(L.source_id == cid, L.target_id == cid))
+            .order_by(L.created_at, L.id)
+        )
+        return [Link(source=s, target=t, kind=k, created_at=at, note=note) for s, t, k, at, note in rows]
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def apply(self, change: Change, expected_version: int) -> Cycle:
+        cycle = change.cycle
+        result = self.session.execute(
+            update(CycleRow.__table__)  # type: ignore[arg-type]
+            .where(C.key == cycle.key, C.version == expected_version)
+            .values(**cycle_values(cycle), version=expected_version + 1)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            current = self.session.execute(select(C.version).where(C.key == cycle.key)).scalar()
+            if current is None:
+                raise NotFoundError(f"no cycle {cycle.key!r}")
+            raise ConflictError(
+                f"{cycle.key} was changed by someone else meanwhile (you read version "
+                f"{expected_version}, it is now at {current}); reload it and try again"
+            )
+        cid = self._id(cycle.key)
+        numbers = sorted(set(change.touched) | set(change.removed))
+        if numbers:
+            self.session.execute(
+                delete(NoteRow.__table__).where(N.cycle_id == cid, N.iteration.in_(numbers))  # type: ignore[arg-type]
+            )
+            self.session.execute(
+                delete(IterationRow.__table__).where(I.cycle_id == cid, I.number.in_(numbers))  # type: ignore[arg-type]
+            )
+        self._insert_iterations(cid, [it for it in cycle.iterations if it.number in change.touched])
+        if change.created:
+            self.add(change.created, [], [])
+        for lk in change.unlinks:
+            self._unlink(lk)
+        for key in change.deleted:
+            self._delete_cycle(key)
+        if change.links:
+            self._insert_links(change.links)
+        self._insert_events(change.events)
+        return cycle.model_copy(update={"version": expected_version + 1})
+
+    def add(self, cycles: list[Cycle], links: list[Link], events: list[Event]) -> None:
+        if not cycles and not links and not events:
+            return
+        keys = [c.key for c in cycles]
+        taken: list[str] = []
+        for chunk in _chunks(keys, 500):
+            taken += self.session.execute(select(C.key).where(C.key.in_(chunk))).scalars().all()
+        if taken:
+            raise TransitionError(
+                f"cycle key already in use: {', '.join(sorted(taken)[:5])}"
+                + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
+            )
+        if cycles:
+            self.session.execute(
+                insert(CycleRow.__table__),  # type: ignore[arg-type]
+                [cycle_values(c) | {"version": 1} for c in cycles],
+            )
+            ids = self._ids(keys)
+            its: list[dict[str, Any]] = []
+            notes: list[dict[str, Any]] = []
+            for c in cycles:
+                cid = ids[c.key]
+                for it in c.iterations:
+                    its.append(iteration_values(cid, it))
+                    notes.extend(note_values(cid, it.number, n) for n in it.notes)
+            for chunk in _chunks(its, 5000):
+                self.session.execute(insert(IterationRow.__table__), chunk)  # type: ignore[arg-type]
+            for chunk in _chunks(notes, 5000):
+                self.session.execute(insert(NoteRow.__table__), chunk)  # type: ignore[arg-type]
+        self._insert_links(links)
+        self._insert_events(events)
+
+    def _ids(self, keys: Iterable[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for chunk in _chunks(list(keys), 500):
+            ids.update(
+                (str(k), int(i)) for k, i in self.session.execute(select(C.key, C.id).where(C.key.in_(chunk)))
+            )
+        return ids
+
+    def _insert_iterations(self, cid: int, its: list[Iteration]) -> None:
+        if not its:
+            return
+        self.session.execute(
+            insert(IterationRow.__table__),  # type: ignore[arg-type]
+            [iteration_values(cid, it) for it in its],
+        )
+        notes = [note_values(cid, it.number, n) for it in its for n in it.notes]
+        if notes:
+            self.session.execute(insert(NoteRow.__table__), notes)  # type: ignore[arg-type]
+
+    def _insert_links(self, links: list[Link]) -> None:
+        if not links:
+            return
+        ids = self._ids({k for lk in links for k in (lk.source, lk.target)})
+        rows = []
+        for lk in links:
+            for end in (lk.source, lk.target):
+                if end not in ids:
+                    raise NotFoundError(f"no cycle {end!r} to link")
+            exists = self.session.execute(
+                select(L.id).where(
+                    L.source_id == ids[lk.source],
+                    L.target_id == ids[lk.target],
+                    L.kind == lk.kind.value,
+                )
+            ).first()
+            if exists:
+                raise TransitionError(f"{lk.source} is already linked {lk.kind.value} {lk.target}")
+            rows.append(
+                {
+                    "source_id": ids[lk.source],
+                    "target_id": ids[lk.target],
+                    "kind": lk.kind.value,
+                    "created_at": lk.created_at,
+                    "note": lk.note,
+                }
+            )
+        self.session.execute(insert(LinkRow.__table__), rows)  # type: ignore[arg-type]
+
+    def _unlink(self, lk: Link) -> None:
+        ids = self._ids([lk.source, lk.target])
+        if len(ids) == 2:
+            self.session.execute(
+                delete(LinkRow.__table__).where(  # type: ignore[arg-type]
+                    L.source_id == ids[lk.source],
+                    L.target_id == ids[lk.target],
+                    L.kind == lk.kind.value,
+                )
+            )
+
+    def _delete_cycle(self, key: str) -> None:
+        row = self.session.execute(select(C.id, C.version).where(C.key == key)).first()
+        if row is None:
+            return
+        if row.version != 1:
+            raise TransitionError(
+                f"the other route {key} has been worked on since; it cannot be removed by undo"
+            )
+        cid = row.id
+        self.session.execute(delete(NoteRow.__table__).where(N.cycle_id == cid))  # type: ignore[arg-type]
+        self.session.execute(delete(IterationRow.__table__).where(I.cycle_id == cid))  # type: ignore[arg-type]
+        self.session.execute(
+            delete(LinkRow.__table__).where(or_(L.source_id == cid, L.target_id == cid))  # type: ignore[arg-type]
+        )
+        self.session.execute(delete(CycleRow.__table__).where(C.id == cid))  # type: ignore[arg-type]
+
+    def _insert_events(self, events: list[Event]) -> None:
+        for chunk in _chunks([event_values(e) for e in events], 5000):
+            self.session.execute(insert(EventRow.__table__), chunk)  # type: ignore[arg-type]
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,146 @@
+"""The ``cycles`` command: the board when called alone, scriptable subcommands otherwise.
+
+Heavy libraries (the ORM, Textual, the scheduler) are imported inside the commands that need them,
+so ``cycles --help`` and the quick commands start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from cycles.errors import CyclesError
+from cycles.i18n import _, set_language
+
+if TYPE_CHECKING:
+    from cycles.community import Community
+    from storage.workspace import Workspace
+    from tui.settings import Settings
+
+# Modules that add subcommands; each defines ``register(group)``.
+COMMAND_MODULES = (
+    "tui.commands.data",
+    "tui.commands.listing",
+    "tui.commands.loop",
+)
+
+
+class Context:
+    """What every subcommand needs: settings, and a workspace opened on first use."""
+
+    def __init__(self, settings: Settings, db: str | None) -> None:
+        self.settings = settings
+        self.db = db or settings.database.url
+        self._workspace: Workspace | None = None
+        self._community: Community | None = None
+
+    @property
+    def community(self) -> Community:
+        if self._community is None:
+            from cycles.community import load_community
+
+            self._community = load_community(self.settings.community.file)
+        return self._community
+
+    def workspace(self, db: str | None = None) -> Workspace:
+        if self._workspace is None or db is not None:
+            from storage.store import Store
+            from storage.workspace import Workspace
+
+            store = Store.open(db or self.db)
+            self._workspace = Workspace(
+                store, self.community, actor=self.settings.user.name, clock=clock_from_env()
+            )
+        return self._workspace
+
+    def close(self) -> None:
+        if self._workspace is not None:
+            self._workspace.store.close()
+
+
+def clock_from_env() -> Any:
+    """The system clock, or a fixed instant from CYCLES_NOW (ISO 8601 with offset) for scripts
+    and tests that need a known date."""
+    from storage.workspace import system_clock
+
+    fixed = os.environ.get("CYCLES_NOW")
+    if not fixed:
+        return system_clock
+    try:
+        instant = datetime.fromisoformat(fixed)
+    except ValueError:
+        fail(_("CYCLES_NOW: not an ISO 8601 date and time: {value}").format(value=fixed))
+    if instant.tzinfo is None:
+        fail(_("CYCLES_NOW: give a UTC offset, e.g. 2026-03-29T09:00:00+02:00"))
+    return lambda: instant
+
+
+def fail(message: str) -> NoReturn:
+    raise click.ClickException(message)
+
+
+class CyclesGroup(click.Group):
+    """Turns domain and storage errors into one clear line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CyclesError as exc:
+            click.echo(f"cycles: {_('error')}: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=CyclesGroup, invoke_without_command=True)
+@click.option("--db", metavar="URL", help="Database URL (default: SQLite in your data directory).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Settings file (TOML).")
+@click.option("--lang", type=click.Choice(["en", "nl"]), help="Language of the interface.")
+@click.option("--community", "community_file", type=click.Path(path_type=Path), help="Community file (TOML).")
+@click.version_option(package_name="learning-cycles")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    db: str | None,
+    config_file: Path | None,
+    lang: str | None,
+    community_file: Path | None,
+) -> None:
+    """Learning Cycles: run the iterate loops of all your learning community's activities.
+
+    Without a command, opens the board.
+    """
+    from tui.settings import load_settings
+
+    try:
+        settings = load_settings(
+            config_file,
+            overrides={
+                "database": {"url": db},
+                "user": {"lang": lang},
+                "community": {"file": community_file},
+            },
+        )
+    except CyclesError as exc:
+        click.echo(f"cycles: error: {exc}", err=True)
+        ctx.exit(1)
+    set_language(settings.language)
+    context = Context(settings, db)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+    if ctx.invoked_subcommand is None:
+        from tui.commands.data import open_board
+
+        open_board(context)
+
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(main)
+
+
+def run() -> None:  # pragma: no cover - the console script
+    sys.exit(main())
