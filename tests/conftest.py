@@ -85,6 +85,8 @@ def pg_url() -> Iterator[str]:
     """A PostgreSQL URL whose search path is a fresh schema, dropped afterwards."""
     reason = pg_unavailable()
     if reason:
+        if os.environ.get("CYCLES_REQUIRE_PG"):
+            pytest.fail(f"{reason} (CYCLES_REQUIRE_PG is set: CI must run the PostgreSQL tests)")
         pytest.skip(reason)
     import psycopg
 
