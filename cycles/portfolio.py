@@ -83,6 +83,12 @@ class IterationIn(_In):
             raise ValueError("an evaluation needs the iteration to be started first")
         if self.decision is not None and self.evaluation is None:
             raise ValueError("a decision needs an evaluation first")
+        if (
+            self.decision is not None
+            and self.decision.route_to
+            and self.decision.kind is not DecisionKind.ROUTE
+        ):
+            raise ValueError("route_to belongs to an 'other route' decision only")
         return self
 
 
@@ -112,6 +118,8 @@ class CycleIn(_In):
             raise ValueError("the last iteration decided 'next' but no following iteration is given")
         if last is not None and last.kind is DecisionKind.ROUTE and not last.route_to:
             raise ValueError("an 'other route' decision needs route_to: the key of the new cycle")
+        if last is not None and last.route_to == self.key:
+            raise ValueError("route_to names the cycle itself; an other route is a new cycle")
         return self
 
 
@@ -318,6 +326,7 @@ def _cycle(c: CycleIn, community: Community) -> Cycle:
         started = _at(it.started, community) if it.started is not None else None
         if started is not None and started < opened:
             raise ImportFileError(f"iteration {number} starts before it opened")
+        _check_order(number, it, started, community)
         evaluation = None
         if it.evaluation is not None:
             community.check_keys("value_levels", it.evaluation.value_levels)
@@ -368,6 +377,9 @@ def _cycle(c: CycleIn, community: Community) -> Cycle:
                 decision=decision,
             )
         )
+    created = _at(c.created, community) if c.created else iterations[0].opened_at
+    if created > iterations[0].opened_at:
+        raise ImportFileError("created is later than the first iteration opened")
     last = iterations[-1].decision
     status = Status.ACTIVE
     ended = None
@@ -386,7 +398,20 @@ def _cycle(c: CycleIn, community: Community) -> Cycle:
         stakeholders=c.stakeholders,
         description=c.description,
         status=status,
-        created_at=_at(c.created, community) if c.created else iterations[0].opened_at,
+        created_at=created,
         ended_at=ended,
         iterations=iterations,
     )
+
+
+def _check_order(number: int, it: IterationIn, started: datetime | None, community: Community) -> None:
+    """Within an iteration: notes and the evaluation after the start, the decision after both."""
+    evaluated = _at(it.evaluation.at, community) if it.evaluation is not None else None
+    for i, note in enumerate(it.notes):
+        at = _at(note.at, community)
+        if started is not None and at < started:
+            raise ImportFileError(f"iteration {number}, note {i + 1}: dated before the iteration started")
+    if evaluated is not None and started is not None and evaluated < started:
+        raise ImportFileError(f"iteration {number}: evaluated before it started")
+    if it.decision is not None and evaluated is not None and _at(it.decision.at, community) < evaluated:
+        raise ImportFileError(f"iteration {number}: decided before it was evaluated")

@@ -1,0 +1,314 @@
+"""Reading a whole (filtered) portfolio for export and review, in a few bulk queries.
+
+One query per table (cycles, iterations, notes, links, events), whatever the number of cycles,
+in one read-only unit of work. The result is the portfolio document: the shape of the JSON export
+and of the portfolio import format (``cycles.portfolio``), with stable ordering and without
+volatile fields (database ids, row versions), so that export, import, export gives identical bytes.
+The review reads the same rows as domain records (:func:`read_cycles`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import aliased
+
+from cycles.model import (
+    Collect,
+    Cycle,
+    Decision,
+    DecisionKind,
+    Evaluation,
+    Iteration,
+    Link,
+    LinkKind,
+    Note,
+    Phase,
+    Status,
+)
+from storage.formats.safety import iso
+from storage.store import Store
+from storage.tables import CycleRow, EventRow, IterationRow, LinkRow, NoteRow
+
+FORMAT_VERSION = 1
+
+_CYCLES = CycleRow.__table__  # type: ignore[attr-defined]
+_ITERATIONS = IterationRow.__table__  # type: ignore[attr-defined]
+_NOTES = NoteRow.__table__  # type: ignore[attr-defined]
+_LINKS = LinkRow.__table__  # type: ignore[attr-defined]
+_EVENTS = EventRow.__table__  # type: ignore[attr-defined]
+C, I, N, L, E = _CYCLES.c, _ITERATIONS.c, _NOTES.c, _LINKS.c, _EVENTS.c  # noqa: E741
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which cycles to export: any of ``scales`` and any of ``types``; empty means all."""
+
+    scales: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        return not self.scales and not self.types
+
+    def where(self, query: Select[Any]) -> Select[Any]:
+        conditions = []
+        if self.scales:
+            conditions.append(C.scale.in_(self.scales))
+        if self.types:
+            conditions.append(C.activity_type.in_(self.types))
+        return query.where(and_(*conditions)) if conditions else query
+
+
+@dataclass
+class Rows:
+    """The raw rows of one selection, each list in export order."""
+
+    cycles: list[Any] = field(default_factory=list)
+    iterations: list[Any] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)
+    links: list[Any] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
+
+
+def read_rows(store: Store, selection: Selection = Selection()) -> Rows:
+    """All rows of the selected cycles, in five queries and one read-only transaction."""
+    chosen = selection.where(select(C.id))
+    rows = Rows()
+    with store.read() as repo:
+        session = repo.session
+        rows.cycles = list(session.execute(selection.where(select(_CYCLES)).order_by(C.key)))
+        its = select(_ITERATIONS, C.key.label("cycle_key")).join(_CYCLES, C.id == I.cycle_id)
+        rows.iterations = list(
+            session.execute(selection.where(its).order_by(C.key, I.number))
+        )
+        notes = select(_NOTES, C.key.label("cycle_key")).join(_CYCLES, C.id == N.cycle_id)
+        rows.notes = list(
+            session.execute(selection.where(notes).order_by(C.key, N.iteration, N.at, N.id))
+        )
+        src, tgt = aliased(_CYCLES), aliased(_CYCLES)
+        links = (
+            select(src.c.key.label("source"), tgt.c.key.label("target"), L.kind, L.created_at, L.note)
+            .join(src, src.c.id == L.source_id)
+            .join(tgt, tgt.c.id == L.target_id)
+        )
+        if not selection.everything:
+            links = links.where(L.source_id.in_(chosen), L.target_id.in_(chosen))
+        rows.links = list(session.execute(links.order_by(src.c.key, tgt.c.key, L.kind)))
+        events = select(E.cycle, E.at, E.actor, E.action, E.summary, E.before, E.after)
+        if not selection.everything:
+            events = events.where(E.cycle.in_(selection.where(select(C.key))))
+        rows.events = list(session.execute(events.order_by(E.id)))
+    return rows
+
+
+# -- the portfolio document ---------------------------------------------------------------------
+
+
+def _event(r: Any) -> dict[str, Any]:
+    return {
+        "action": r.action,
+        "actor": r.actor,
+        "after": r.after,
+        "at": iso(r.at),
+        "before": r.before,
+        "cycle": r.cycle,
+        "summary": r.summary,
+    }
+
+
+def _iteration(r: Any, notes: list[dict[str, Any]]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "opened": iso(r.opened_at),
+        "due_on": iso(r.due_on),
+        "collect": {
+            "need": r.need,
+            "stakeholders_involved": r.stakeholders_involved,
+            "stakeholders_needed": r.stakeholders_needed,
+            "preconditions": r.preconditions,
+            "resources": r.resources,
+        },
+        "context": r.context,
+        "notes": notes,
+    }
+    if r.started_at is not None:
+        doc["started"] = iso(r.started_at)
+    if r.evaluated_at is not None:
+        doc["evaluation"] = {
+            "at": iso(r.evaluated_at),
+            "findings": r.findings or "",
+            "value_levels": r.value_levels or [],
+            "outcome_levels": r.outcome_levels or [],
+            "principles": r.principles or [],
+        }
+    if r.decision is not None:
+        decision = {"at": iso(r.decided_at), "kind": r.decision, "why": r.rationale}
+        if r.route_to is not None:
+            decision["route_to"] = r.route_to
+        doc["decision"] = decision
+    return doc
+
+
+def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, Any]:
+    """The portfolio document of ``rows`` (see the module docstring).
+
+    Events whose cycle is not in the document (the history of a route removed by undo) go into the
+    top-level ``events`` list when ``orphans`` is true (an unfiltered export).
+    """
+    notes: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for n in rows.notes:
+        notes[(n.cycle_key, n.iteration)].append(
+            {"id": n.id, "at": iso(n.at), "author": n.author, "text": n.text}
+        )
+    iterations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows.iterations:
+        iterations[r.cycle_key].append(_iteration(r, notes.get((r.cycle_key, r.number), [])))
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in rows.events:
+        events[e.cycle].append(_event(e))
+    cycles = []
+    for c in rows.cycles:
+        cycles.append(
+            {
+                "key": c.key,
+                "name": c.name,
+                "type": c.activity_type,
+                "level": c.level,
+                "cadence_days": c.cadence_days,
+                "owner": c.owner,
+                "owner_email": c.owner_email,
+                "stakeholders": c.stakeholders,
+                "description": c.description,
+                "created": iso(c.created_at),
+                "iterations": iterations.pop(c.key, []),
+                "events": events.pop(c.key, []),
+            }
+        )
+    doc: dict[str, Any] = {
+        "version": FORMAT_VERSION,
+        "community": community,
+        "cycles": cycles,
+        "links": [
+            {
+                "source": lk.source,
+                "target": lk.target,
+                "kind": lk.kind,
+                "created": iso(lk.created_at),
+                "note": lk.note,
+            }
+            for lk in rows.links
+        ],
+    }
+    if orphans and events:
+        doc["events"] = [e for key in sorted(events) for e in events[key]]
+    return doc
+
+
+def read_document(store: Store, community: str, selection: Selection = Selection()) -> dict[str, Any]:
+    """The selected cycles as a portfolio document, read in one unit of work."""
+    return document(read_rows(store, selection), community, orphans=selection.everything)
+
+
+# -- domain records, for the review ---------------------------------------------------------------
+
+
+def cycles_of(rows: Rows) -> tuple[list[Cycle], list[Link]]:
+    """Domain records of ``rows``, built without validation: the rows were valid when written,
+    and validating a hundred thousand iterations again would cost seconds."""
+    notes: dict[tuple[int, int], list[Note]] = defaultdict(list)
+    for n in rows.notes:
+        notes[(n.cycle_id, n.iteration)].append(
+            Note.model_construct(id=n.id, at=n.at, author=n.author, text=n.text)
+        )
+    its: dict[int, list[Iteration]] = defaultdict(list)
+    for r in rows.iterations:
+        its[r.cycle_id].append(_domain_iteration(r, notes.get((r.cycle_id, r.number), [])))
+    cycles = [
+        Cycle.model_construct(
+            key=c.key,
+            name=c.name,
+            activity_type=c.activity_type,
+            scale=c.scale,
+            level=c.level,
+            cadence_days=c.cadence_days,
+            owner=c.owner,
+            owner_email=c.owner_email,
+            stakeholders=c.stakeholders,
+            description=c.description,
+            status=Status(c.status),
+            created_at=c.created_at,
+            ended_at=c.ended_at,
+            iterations=its.get(c.id, []),
+            version=c.version,
+        )
+        for c in rows.cycles
+        if its.get(c.id)
+    ]
+    links = [
+        Link.model_construct(
+            source=lk.source, target=lk.target, kind=LinkKind(lk.kind), created_at=lk.created_at, note=lk.note
+        )
+        for lk in rows.links
+    ]
+    return cycles, links
+
+
+def _domain_iteration(r: Any, notes: list[Note]) -> Iteration:
+    evaluation = None
+    if r.evaluated_at is not None:
+        evaluation = Evaluation.model_construct(
+            at=r.evaluated_at,
+            findings=r.findings or "",
+            value_levels=r.value_levels or [],
+            outcome_levels=r.outcome_levels or [],
+            principles=r.principles or [],
+        )
+    decision = None
+    if r.decision is not None:
+        decision = Decision.model_construct(
+            kind=DecisionKind(r.decision), rationale=r.rationale, at=r.decided_at, route_to=r.route_to
+        )
+    return Iteration.model_construct(
+        number=r.number,
+        phase=Phase(r.phase),
+        opened_at=r.opened_at,
+        due_on=r.due_on,
+        collect=Collect.model_construct(
+            need=r.need,
+            stakeholders_involved=r.stakeholders_involved,
+            stakeholders_needed=r.stakeholders_needed,
+            preconditions=r.preconditions,
+            resources=r.resources,
+        ),
+        context=r.context,
+        started_at=r.started_at,
+        notes=notes,
+        evaluation=evaluation,
+        decision=decision,
+    )
+
+
+def read_cycles(store: Store, selection: Selection = Selection()) -> tuple[list[Cycle], list[Link]]:
+    """The selected cycles (with their iterations) and the links among them."""
+    return cycles_of(read_rows(store, selection))
+
+
+def counts(doc: dict[str, Any]) -> dict[str, int]:
+    """How many records of each kind a portfolio document holds."""
+    its = [it for c in doc["cycles"] for it in c["iterations"]]
+    return {
+        "cycles": len(doc["cycles"]),
+        "iterations": len(its),
+        "notes": sum(len(it["notes"]) for it in its),
+        "evaluations": sum(1 for it in its if "evaluation" in it),
+        "links": len(doc["links"]),
+        "events": sum(len(c.get("events") or []) for c in doc["cycles"]) + len(doc.get("events") or []),
+    }
+
+
+def keys(doc: dict[str, Any]) -> Iterable[str]:
+    return (c["key"] for c in doc["cycles"])
