@@ -16,6 +16,9 @@ import re
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
 
 from cycles import history
 from cycles.cadence import due_on
@@ -66,6 +69,17 @@ def _require(cycle: Cycle, action: str) -> None:
         )
 
 
+def _validated(key: str, data: dict[str, Any]) -> Cycle:
+    """A cycle from ``data``, or a TransitionError naming the field and why (never a raw
+    validation error: the interface shows domain errors as one line)."""
+    try:
+        return Cycle.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "cycle"
+        raise TransitionError(f"{key}: {field}: {err['msg']}") from exc
+
+
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return (slug or "cycle")[:60]
@@ -107,19 +121,22 @@ def new_cycle(
     if cadence <= 0:
         raise TransitionError(f"{key}: cadence must be a positive number of days, not {cadence}")
     first = Iteration(number=1, opened_at=now, due_on=due_on(now, cadence, community.zone))
-    cycle = Cycle(
-        key=key,
-        name=name.strip(),
-        activity_type=kind.key,
-        scale=kind.scale,
-        level=lv.key,
-        cadence_days=cadence,
-        owner=owner.strip(),
-        owner_email=owner_email.strip(),
-        stakeholders=_clean(stakeholders),
-        description=description,
-        created_at=now,
-        iterations=[first],
+    cycle = _validated(
+        key,
+        {
+            "key": key,
+            "name": name.strip(),
+            "activity_type": kind.key,
+            "scale": kind.scale,
+            "level": lv.key,
+            "cadence_days": cadence,
+            "owner": owner.strip(),
+            "owner_email": owner_email.strip(),
+            "stakeholders": _clean(stakeholders),
+            "description": description,
+            "created_at": now,
+            "iterations": [first],
+        },
     )
     event = history.record(None, cycle, action="create", actor=actor, at=now, summary=name, numbers=[1])
     return Change(cycle=cycle, events=[event], touched=[1])
@@ -141,7 +158,7 @@ def edit(cycle: Cycle, community: Community, *, now: datetime, actor: str, **fie
     data.update({k: v for k, v in fields.items() if v is not None})
     if "stakeholders" in fields and fields["stakeholders"] is not None:
         data["stakeholders"] = _clean(fields["stakeholders"])  # type: ignore[arg-type]
-    new = Cycle.model_validate(data)
+    new = _validated(cycle.key, data)
     if new.cadence_days != cycle.cadence_days:
         new.current.due_on = due_on(new.current.opened_at, new.cadence_days, community.zone)
     changed = sorted(k for k in fields if getattr(new, k) != getattr(cycle, k))
@@ -212,8 +229,12 @@ def add_note(cycle: Cycle, *, now: datetime, actor: str, text: str) -> Change:
         raise TransitionError(f"{cycle.key}: a monitoring note needs text")
 
     def apply(new: Cycle) -> None:
-        note = Note(id=uuid.uuid4().hex, at=now, author=actor, text=text.strip())
-        new.current.notes = [*new.current.notes, note]
+        # Storage reads notes back ordered by (time, id): the id starts with a sequence number so
+        # notes taken at one instant keep their order, and the list is kept in that same order so
+        # what was written is what is read (undo compares the two).
+        seq = len(new.current.notes) + 1
+        note = Note(id=f"{seq:06d}-{uuid.uuid4().hex[:24]}", at=now, author=actor, text=text.strip())
+        new.current.notes = sorted([*new.current.notes, note], key=lambda n: (n.at, n.id))
 
     return _step(cycle, "note", now, actor, text.strip()[:80], apply)
 

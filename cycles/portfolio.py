@@ -7,13 +7,16 @@ evaluated, decided). See the README's "Import format" section.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cycles import history
 from cycles.cadence import due_on
@@ -34,7 +37,7 @@ from cycles.model import (
     Status,
 )
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 200 * 1024 * 1024  # a lossless export of 10,000 cycles is about 60 MB
 
 When = datetime | date
 
@@ -63,6 +66,18 @@ class DecisionIn(_In):
     kind: DecisionKind
     why: str = Field(min_length=1)
     route_to: str | None = None
+
+
+class EventIn(_In):
+    """One history event of a lossless export, kept as written."""
+
+    cycle: str = Field(min_length=1, max_length=80)
+    at: AwareDatetime
+    actor: str = Field(default="", max_length=120)
+    action: str = Field(min_length=1, max_length=32)
+    summary: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
 
 class IterationIn(_In):
@@ -104,7 +119,7 @@ class CycleIn(_In):
     description: str = ""
     created: When | None = None
     iterations: list[IterationIn] = Field(min_length=1)
-    events: list[dict[str, Any]] | None = None  # a lossless export's history, kept as written
+    events: list[EventIn] | None = None  # a lossless export's history, kept as written
 
     @model_validator(mode="after")
     def _only_last_open(self) -> CycleIn:
@@ -136,6 +151,7 @@ class PortfolioIn(_In):
     community: str | None = None
     cycles: list[CycleIn] = []
     links: list[LinkIn] = []
+    events: list[EventIn] | None = None  # history of cycles no longer stored (a route undone)
 
 
 class Portfolio(BaseModel):
@@ -216,20 +232,45 @@ def read(path: Path, community: Community) -> Portfolio:
     return parse(data, community, where=where, node=node)
 
 
-def parse(data: Any, community: Community, *, where: str = "<data>", node: Any = None) -> Portfolio:
+Loc = tuple[int | str, ...]
+Locate = Callable[[Loc], str | None]
+
+
+def _placer(node: Any, locate: Locate | None) -> Callable[[Loc], str]:
+    """How an error names its place: ``:line`` in YAML, or what ``locate`` says (a CSV row and
+    column), or nothing (JSON, whose path follows in the message)."""
+
+    def place(loc: Loc) -> str:
+        if locate is not None:
+            found = locate(loc)
+            return f": {found}" if found else ""
+        line = _line_of(node, loc) if node is not None else None
+        return f":{line}" if line else ""
+
+    return place
+
+
+def parse(
+    data: Any,
+    community: Community,
+    *,
+    where: str = "<data>",
+    node: Any = None,
+    locate: Locate | None = None,
+) -> Portfolio:
+    """Validate a parsed portfolio; ``node`` (YAML) or ``locate`` turn a path into a place."""
     if not isinstance(data, dict):
         raise ImportFileError(f"{where}: expected a mapping with 'cycles' at the top")
+    place = _placer(node, locate)
     try:
         raw = PortfolioIn.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        line = _line_of(node, loc) if node is not None else None
-        place = f":{line}" if line else ""
         path = ".".join(str(p) for p in loc) or "(top)"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ImportFileError(f"{where}{place}: {path}: {err['msg']}{more}") from exc
-    return _build(raw, community, where, node)
+        raise ImportFileError(f"{where}{place(loc)}: {path}: {err['msg']}{more}") from exc
+    return _build(raw, community, where, place)
 
 
 # -- building domain records --------------------------------------------------------------------
@@ -244,25 +285,31 @@ def _at(value: When, community: Community) -> datetime:
     return datetime.combine(value, time(0), tzinfo=community.zone)
 
 
-def _build(raw: PortfolioIn, community: Community, where: str, node: Any) -> Portfolio:
+def _build(raw: PortfolioIn, community: Community, where: str, place: Callable[[Loc], str]) -> Portfolio:
     keys = [c.key for c in raw.cycles]
+    known = set(keys)
+    repeated = {k for k, n in Counter(keys).items() if n > 1}
     cycles: list[Cycle] = []
     events: list[Event] = []
     links: list[Link] = []
     for index, c in enumerate(raw.cycles):
         loc: tuple[int | str, ...] = ("cycles", index)
         try:
-            if keys.count(c.key) > 1:
+            if c.key in repeated:
                 raise ImportFileError(f"key {c.key!r} appears more than once")
             cycle = _cycle(c, community)
         except (CyclesError, ValidationError, ValueError) as exc:
-            line = _line_of(node, loc) if node is not None else None
-            place = f":{line}" if line else ""
             msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-            raise ImportFileError(f"{where}{place}: cycles.{index} ({c.key}): {msg}") from exc
+            raise ImportFileError(f"{where}{place(loc)}: cycles.{index} ({c.key}): {msg}") from exc
         cycles.append(cycle)
-        if c.events:
-            events.extend(Event.model_validate(e) for e in c.events)
+        if c.events is not None:
+            for j, e in enumerate(c.events):
+                if e.cycle != c.key:
+                    raise ImportFileError(
+                        f"{where}{place((*loc, 'events', j))}: cycles.{index}.events.{j}: the event "
+                        f"belongs to cycle {e.cycle!r}, not {c.key!r}"
+                    )
+            events.extend(_event(e) for e in c.events)
         else:
             events.append(
                 history.record(
@@ -277,10 +324,9 @@ def _build(raw: PortfolioIn, community: Community, where: str, node: Any) -> Por
             )
         last = c.iterations[-1].decision
         if last is not None and last.kind is DecisionKind.ROUTE:
-            if last.route_to not in keys:
-                line = _line_of(node, loc) if node is not None else None
+            if last.route_to not in known:
                 raise ImportFileError(
-                    f"{where}{f':{line}' if line else ''}: cycles.{index} ({c.key}): route_to "
+                    f"{where}{place(loc)}: cycles.{index} ({c.key}): route_to "
                     f"{last.route_to!r} is not a cycle in this file"
                 )
             links.append(
@@ -291,26 +337,52 @@ def _build(raw: PortfolioIn, community: Community, where: str, node: Any) -> Por
                     created_at=_at(last.at, community),
                 )
             )
-    seen = {(lk.source, lk.target, lk.kind) for lk in links}
+    # A route decision implies its link; a link given explicitly as well (a lossless export
+    # writes them all) replaces the implied one, so its note and time are kept.
+    derived = {(lk.source, lk.target, lk.kind): i for i, lk in enumerate(links)}
+    seen: set[tuple[str, str, LinkKind]] = set()
+    created_at = {c.key: c.created_at for c in cycles}
     for index, lk in enumerate(raw.links):
         for end in (lk.source, lk.target):
-            if end not in keys:
-                line = _line_of(node, ("links", index)) if node is not None else None
+            if end not in known:
                 raise ImportFileError(
-                    f"{where}{f':{line}' if line else ''}: links.{index}: no cycle {end!r} in this file"
+                    f"{where}{place(('links', index))}: links.{index}: no cycle {end!r} in this file"
                 )
         if lk.source == lk.target:
-            raise ImportFileError(f"{where}: links.{index}: a cycle cannot be linked to itself")
-        if (lk.source, lk.target, lk.kind) in seen:
+            raise ImportFileError(
+                f"{where}{place(('links', index))}: links.{index}: a cycle cannot be linked to itself"
+            )
+        triple = (lk.source, lk.target, lk.kind)
+        if triple in seen:
             continue
-        seen.add((lk.source, lk.target, lk.kind))
-        created = _at(lk.created, community) if lk.created else _created(cycles, lk.source)
-        links.append(Link(source=lk.source, target=lk.target, kind=lk.kind, created_at=created, note=lk.note))
+        seen.add(triple)
+        created = _at(lk.created, community) if lk.created else created_at[lk.source]
+        link = Link(source=lk.source, target=lk.target, kind=lk.kind, created_at=created, note=lk.note)
+        if triple in derived:
+            if lk.created or lk.note:
+                links[derived[triple]] = link
+            continue
+        links.append(link)
+    for j, e in enumerate(raw.events or []):
+        if e.cycle in known:
+            raise ImportFileError(
+                f"{where}{place(('events', j))}: events.{j}: cycle {e.cycle!r} is in this file; "
+                "its events belong in its own 'events' list"
+            )
+        events.append(_event(e))
     return Portfolio(cycles=cycles, links=links, events=events)
 
 
-def _created(cycles: list[Cycle], key: str) -> datetime:
-    return next(c.created_at for c in cycles if c.key == key)
+def _event(e: EventIn) -> Event:
+    return Event(
+        cycle=e.cycle,
+        at=e.at,
+        actor=e.actor,
+        action=e.action,
+        summary=e.summary,
+        before=e.before,
+        after=e.after,
+    )
 
 
 def _cycle(c: CycleIn, community: Community) -> Cycle:
@@ -356,7 +428,9 @@ def _cycle(c: CycleIn, community: Community) -> Cycle:
         )
         notes = [
             Note(
-                id=n.id or f"{c.key}-{number}-{i + 1}",
+                # Unique across cycles, within Note.id's 64 characters whatever the key's length,
+                # and sorting in file order among notes of one time (storage orders by time, id).
+                id=n.id or f"{i + 1:06d}-{hashlib.sha1(f'{c.key}/{number}'.encode()).hexdigest()[:24]}",
                 at=_at(n.at, community),
                 author=n.author,
                 text=n.text,

@@ -33,7 +33,7 @@ def default_url() -> str:
 def parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise StorageError(f"not a database URL: {safe_text(url)!r}") from exc
     if parsed.drivername == "postgresql":
         # Name psycopg 3 explicitly: it is the driver we ship, whatever the default becomes.

@@ -64,6 +64,9 @@ class Selection:
         return query.where(and_(*conditions)) if conditions else query
 
 
+ALL = Selection()
+
+
 @dataclass
 class Rows:
     """The raw rows of one selection, each list in export order."""
@@ -75,7 +78,7 @@ class Rows:
     events: list[Any] = field(default_factory=list)
 
 
-def read_rows(store: Store, selection: Selection = Selection()) -> Rows:
+def read_rows(store: Store, selection: Selection = ALL) -> Rows:
     """All rows of the selected cycles, in five queries and one read-only transaction."""
     chosen = selection.where(select(C.id))
     rows = Rows()
@@ -83,13 +86,9 @@ def read_rows(store: Store, selection: Selection = Selection()) -> Rows:
         session = repo.session
         rows.cycles = list(session.execute(selection.where(select(_CYCLES)).order_by(C.key)))
         its = select(_ITERATIONS, C.key.label("cycle_key")).join(_CYCLES, C.id == I.cycle_id)
-        rows.iterations = list(
-            session.execute(selection.where(its).order_by(C.key, I.number))
-        )
+        rows.iterations = list(session.execute(selection.where(its).order_by(C.key, I.number)))
         notes = select(_NOTES, C.key.label("cycle_key")).join(_CYCLES, C.id == N.cycle_id)
-        rows.notes = list(
-            session.execute(selection.where(notes).order_by(C.key, N.iteration, N.at, N.id))
-        )
+        rows.notes = list(session.execute(selection.where(notes).order_by(C.key, N.iteration, N.at, N.id)))
         src, tgt = aliased(_CYCLES), aliased(_CYCLES)
         links = (
             select(src.c.key.label("source"), tgt.c.key.label("target"), L.kind, L.created_at, L.note)
@@ -208,7 +207,7 @@ def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, A
     return doc
 
 
-def read_document(store: Store, community: str, selection: Selection = Selection()) -> dict[str, Any]:
+def read_document(store: Store, community: str, selection: Selection = ALL) -> dict[str, Any]:
     """The selected cycles as a portfolio document, read in one unit of work."""
     return document(read_rows(store, selection), community, orphans=selection.everything)
 
@@ -292,7 +291,7 @@ def _domain_iteration(r: Any, notes: list[Note]) -> Iteration:
     )
 
 
-def read_cycles(store: Store, selection: Selection = Selection()) -> tuple[list[Cycle], list[Link]]:
+def read_cycles(store: Store, selection: Selection = ALL) -> tuple[list[Cycle], list[Link]]:
     """The selected cycles (with their iterations) and the links among them."""
     return cycles_of(read_rows(store, selection))
 
@@ -310,5 +309,12 @@ def counts(doc: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def keys(doc: dict[str, Any]) -> Iterable[str]:
-    return (c["key"] for c in doc["cycles"])
+def taken_keys(store: Store, keys: Iterable[str]) -> list[str]:
+    """Those of ``keys`` that are cycles in the database already, sorted."""
+    wanted = list(keys)
+    taken: list[str] = []
+    with store.read() as repo:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            taken += repo.session.execute(select(C.key).where(C.key.in_(chunk))).scalars().all()
+    return sorted(taken)

@@ -16,7 +16,7 @@ from cycles.errors import StorageError
 from storage.engine import WRITE, display
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0001"  # the newest revision; tests check it against the scripts
+HEAD = "0002"  # the newest revision; tests check it against the scripts
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -37,10 +37,11 @@ def upgrade(engine: Engine, *, target: str = "head", script_location: Path = MIG
         with engine.execution_options(**{WRITE: True}).begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, target)
-    except SQLAlchemyError as exc:
+    except Exception as exc:  # SQL or not (a migration's own bug, Alembic's errors): all rolled back
+        first = str(exc).strip().splitlines()
         raise StorageError(
-            f"cannot upgrade the database {display(engine.url)}: {exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0]}; nothing was changed"
+            f"cannot upgrade the database {display(engine.url)}: {exc.__class__.__name__}"
+            f"{': ' + first[0] if first else ''}; nothing was changed"
         ) from exc
 
 

@@ -119,4 +119,59 @@ class EventRow(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
+
+class ReminderRow(SQLModel, table=True):
+    """One evaluation reminder, claimed before it is sent (see ``storage.reminders``).
+
+    The unique key is the reminder itself; inserting it is the claim, so two processes sweeping
+    at once cannot both send it. A row with ``sent_at`` and ``acknowledged_at`` NULL is claimable
+    again once ``lease_until`` has passed: a crashed sender's lease expires, a failed delivery is
+    held back until its retry time.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        Index("ux_reminder", "cycle", "iteration", "due_on", "kind", "occurrence", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle: str = Field(sa_column=Column(String(80), nullable=False))
+    iteration: int
+    due_on: date
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    occurrence: int  # the reminder day counted from the due date
+    send_at: datetime
+    recipient: str = Field(default="", sa_column=Column(String(254), nullable=False, server_default=""))
+    claimed_by: str | None = Field(default=None, sa_column=Column(String(80)))
+    claimed_at: datetime | None = None
+    lease_until: datetime | None = None
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    sent_at: datetime | None = None
+    channels: str | None = Field(default=None, sa_column=Column(String(64)))
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, sa_column=Column(String(120)))
+
+
+class ReminderStateRow(SQLModel, table=True):
+    """Per cycle: how far its current evaluation's reminders are handled, and any snooze.
+
+    ``next_day`` is the first reminder day not yet handled, so the sweep's query skips every
+    cycle with nothing new owed. A row whose iteration or due date differs from the cycle's is
+    stale and ignored.
+    """
+
+    __tablename__ = "reminder_state"
+
+    cycle: str = Field(sa_column=Column(String(80), primary_key=True))
+    iteration: int
+    due_on: date
+    done: int | None = None  # latest occurrence sent or acknowledged
+    acknowledged: int | None = None  # latest occurrence acknowledged
+    next_day: date | None = None
+    snoozed_until: date | None = None
+    snoozed_by: str | None = Field(default=None, sa_column=Column(String(120)))
+    updated_at: datetime
+
+
 metadata = SQLModel.metadata

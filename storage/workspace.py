@@ -8,7 +8,7 @@ processes acting at once are serialized and neither update is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from cycles import history, loop
 from cycles.cadence import local_date
 from cycles.community import Community
 from cycles.errors import ConflictError, NotFoundError, TransitionError
-from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Event, Link, LinkKind
+from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Event, Iteration, Link, LinkKind
 from cycles.portfolio import Portfolio
 from cycles.repository import CycleFilter
 from storage.repository import SqlCycleRepository
@@ -218,6 +218,29 @@ class Workspace:
     def import_portfolio(self, portfolio: Portfolio) -> None:
         """Store a validated portfolio: all of it, or (on any refusal) nothing."""
         self.store.write(lambda repo: repo.add(portfolio.cycles, portfolio.links, portfolio.events))
+
+    def iterations(self, keys: Collection[str] | None = None) -> dict[str, list[Iteration]]:
+        """The iterations of every cycle (or of ``keys``) by cycle key, oldest first, without their
+        monitoring notes: what a timeline of all cycles draws, read in one unit of work."""
+        from sqlalchemy import select
+
+        from storage.repository import C, I, build_iteration
+        from storage.tables import CycleRow, IterationRow
+
+        query = (
+            select(C.key, *IterationRow.__table__.c)  # type: ignore[attr-defined]
+            .join_from(IterationRow.__table__, CycleRow.__table__, I.cycle_id == C.id)  # type: ignore[attr-defined]
+            .order_by(C.key, I.number)
+        )
+        wanted = None if keys is None else list(keys)
+        out: dict[str, list[Iteration]] = {}
+        with self.store.read() as repo:
+            chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+            for chunk in chunks:
+                q = query if chunk is None else query.where(C.key.in_(chunk))
+                for row in repo.session.execute(q):
+                    out.setdefault(row.key, []).append(build_iteration(row, []))
+        return out
 
 
 def last_undoable(events: list[Event]) -> Event | None:

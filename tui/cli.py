@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 # Modules that add subcommands; each defines ``register(group)``.
 COMMAND_MODULES = (
     "tui.commands.data",
+    "tui.commands.export",
     "tui.commands.listing",
     "tui.commands.loop",
+    "tui.commands.remind",
 )
 
 

@@ -64,6 +64,10 @@ class ReminderSettings(_Section):
     overdue_every_days: int = Field(default=7, ge=1)
     sweep_minutes: int = Field(default=5, ge=1)
     desktop: bool = True
+    # The language of reminder emails: per owner (email address or name), else ``language``,
+    # else the interface's.
+    language: str | None = None
+    languages: dict[str, str] = {}
 
 
 class Settings(_Section):

@@ -67,7 +67,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def write_atomic(target: Path, write: Callable[[IO[Any]], None], *, binary: bool = False) -> None:
+def write_atomic(target: Path, write: Callable[[IO[Any]], object], *, binary: bool = False) -> None:
     """Write ``target`` through ``write(file)`` atomically (text files are UTF-8, ``\\n`` kept)."""
     with atomic_path(target) as tmp:
         mode = "wb" if binary else "w"

@@ -13,6 +13,8 @@ import click
 from cycles.i18n import _
 
 if TYPE_CHECKING:
+    from cycles.community import Community
+    from cycles.portfolio import Portfolio
     from storage.workspace import Workspace
     from tui.cli import Context
 
@@ -34,16 +36,52 @@ def open_board(context: Context, workspace: Workspace | None = None) -> None:
     app.run()
 
 
+def read_portfolio(path: Path, community: Community) -> Portfolio:
+    """Read and validate a portfolio file of any format Learning Cycles imports: YAML, JSON (a
+    lossless export or hand-written), or a CSV export (a zip archive, a directory, or one of its
+    CSV files). The format follows from the extension, or from the content where that is clearer."""
+    from cycles import portfolio
+    from storage.formats import portfolio_csv, portfolio_json
+
+    if portfolio_csv.is_csv_export(path):
+        return portfolio_csv.read(path, community)
+    if path.suffix.lower() == ".json" or _starts_with_brace(path):
+        return portfolio_json.read(path, community)
+    return portfolio.read(path, community)
+
+
+def _starts_with_brace(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    except OSError:
+        return False
+
+
 def load_file(workspace: Workspace, path: Path, *, dry_run: bool = False) -> Counter[str]:
     """Validate the whole file, then store all of it; returns counts of what it holds."""
-    from cycles import portfolio
-
-    data = portfolio.read(path, workspace.community)
+    data = read_portfolio(path, workspace.community)
     counts: Counter[str] = Counter(c.scale for c in data.cycles)
     counts["links"] = len(data.links)
     if not dry_run:
         workspace.import_portfolio(data)
     return counts
+
+
+def changes(workspace: Workspace, data: Portfolio) -> tuple[dict[str, int], list[str]]:
+    """What importing ``data`` would add, and the keys already in the database (which make the
+    import refuse, since it only adds)."""
+    from storage.export import taken_keys
+
+    its = [it for c in data.cycles for it in c.iterations]
+    counts = {
+        "iterations": len(its),
+        "notes": sum(len(it.notes) for it in its),
+        "evaluations": sum(1 for it in its if it.evaluation is not None),
+        "links": len(data.links),
+        "events": len(data.events),
+    }
+    return counts, taken_keys(workspace.store, [c.key for c in data.cycles])
 
 
 def register(main: click.Group) -> None:
@@ -55,12 +93,16 @@ def register(main: click.Group) -> None:
         click.echo(_("Database ready: {url}").format(url=workspace.store.url))
 
     @main.command("import")
-    @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+    @click.argument("file", type=click.Path(path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Validate and show what would be added.")
     @click.option("--if-empty", is_flag=True, help="Only import into an empty database.")
+    @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
     @click.pass_obj
-    def import_(context: Context, file: Path, dry_run: bool, if_empty: bool) -> None:
-        """Import a portfolio (YAML or JSON): all of it or, on any error, nothing."""
+    def import_(context: Context, file: Path, dry_run: bool, if_empty: bool, quiet: bool) -> None:
+        """Import a portfolio (YAML, JSON, or a CSV export): all of it or, on any error, nothing."""
+        from cycles.errors import CyclesError
+        from tui.commands.export import Steps, bulk
+
         workspace = context.workspace()
         if if_empty:
             from cycles.repository import CycleFilter
@@ -68,14 +110,36 @@ def register(main: click.Group) -> None:
             if workspace.list(CycleFilter(include_ended=True)):
                 click.echo(_("The database already holds cycles; nothing imported."))
                 return
-        counts = load_file(workspace, file, dry_run=dry_run)
-        total = sum(v for k, v in counts.items() if k != "links")
-        scales = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "links")
+        with Steps(1 if dry_run else 2, quiet=quiet) as steps, bulk():
+            steps.step(_("Reading and checking {file}").format(file=file))
+            data = read_portfolio(file, workspace.community)
+            if dry_run:
+                added, taken = changes(workspace, data)
+            else:
+                steps.step(_("Storing {n} cycles").format(n=len(data.cycles)))
+                workspace.import_portfolio(data)
+        counts: Counter[str] = Counter(c.scale for c in data.cycles)
+        total = len(data.cycles)
+        scales = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         if dry_run:
             msg = _("{file}: valid; would import {n} cycles ({scales}) and {links} links.")
-        else:
+            click.echo(msg.format(file=file, n=total, scales=scales, links=len(data.links)))
+            click.echo(
+                _(
+                    "It would add {iterations} iterations, {notes} notes, {evaluations} evaluations "
+                    "and {events} history events; nothing else changes."
+                ).format(**added)
+            )
+            if taken:
+                shown = ", ".join(taken[:10]) + (f" (+{len(taken) - 10})" if len(taken) > 10 else "")
+                raise CyclesError(
+                    _(
+                        "the import would be refused: {n} cycle keys are already in the database: {keys}"
+                    ).format(n=len(taken), keys=shown)
+                )
+        elif not quiet:
             msg = _("{file}: imported {n} cycles ({scales}) and {links} links.")
-        click.echo(msg.format(file=file, n=total, scales=scales, links=counts["links"]))
+            click.echo(msg.format(file=file, n=total, scales=scales, links=len(data.links)))
 
     @main.command()
     @click.option("--no-board", is_flag=True, help="Load the example and print where, only.")

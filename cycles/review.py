@@ -1,0 +1,338 @@
+"""The programme review: what the cycles produced in a period, for partners, the board and funders.
+
+Pure: it takes cycles, the community and a clock reading and returns a :class:`Review`, which the
+writers in ``storage.formats`` render as Markdown, HTML or XLSX. Days are calendar days in the
+community's zone. "As of" is the end of the period, or today when the period has not ended yet.
+
+- Cycles *running* in the period: created on or before its last day and not ended before its first.
+- Iterations *completed*: decided within the period (next step, other route, drop).
+- Evaluations *overdue*: as of that day, the iteration then open had not been evaluated and its
+  due date had passed.
+- Value creation, outcome levels and design principles: counted over the evaluations made in the
+  period; a principle no evaluation named is *missing*.
+- Funding routes (activity types ``funding-route`` unless told otherwise): each runs from the day it
+  was created to the day it ended or, while it runs, to its next evaluation or the as-of day,
+  whichever is later. Overlaps are pairs of routes running at once (the overlap model wants them);
+  gaps are days of the period when no route runs (a risk).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from cycles.cadence import local_date
+from cycles.community import Community
+from cycles.errors import CyclesError
+from cycles.model import Cycle, Iteration
+
+FUNDING_TYPES = ("funding-route",)
+
+
+class PeriodError(CyclesError):
+    """A review period that cannot be read or is empty."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    label: str
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def period(text: str) -> Period:
+    """``2026`` (a year), ``2026-Q3`` (a quarter), ``2026-07`` (a month) or ``2026-W27`` (ISO week)."""
+    text = text.strip()
+    try:
+        if m := re.fullmatch(r"(\d{4})", text):
+            year = int(m[1])
+            return Period(date(year, 1, 1), date(year, 12, 31), text)
+        if m := re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text):
+            year, q = int(m[1]), int(m[2])
+            start = date(year, 3 * q - 2, 1)
+            return Period(start, _month_end(year, 3 * q), f"{year}-Q{q}")
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            year, month = int(m[1]), int(m[2])
+            return Period(date(year, month, 1), _month_end(year, month), text)
+        if m := re.fullmatch(r"(\d{4})-?[Ww](\d{2})", text):
+            start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return Period(start, start + timedelta(days=6), f"{m[1]}-W{m[2]}")
+    except ValueError as exc:
+        raise PeriodError(f"period {text!r}: {exc}") from exc
+    raise PeriodError(
+        f"period {text!r}: give a year (2026), quarter (2026-Q3), month (2026-07) or week (2026-W27)"
+    )
+
+
+def between(start: date, end: date) -> Period:
+    if end < start:
+        raise PeriodError(f"the period ends ({end}) before it starts ({start})")
+    return Period(start, end, f"{start.isoformat()}/{end.isoformat()}")
+
+
+def quarter_of(day: date) -> Period:
+    return period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+# -- the content ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    scale: str
+    activity_type: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    cycle: str
+    name: str
+    scale: str
+    activity_type: str
+    iteration: int
+    kind: str  # next, route, drop
+    rationale: str
+    on: date
+    route_to: str | None = None
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    cycle: str
+    name: str
+    scale: str
+    activity_type: str
+    owner: str
+    iteration: int
+    due_on: date
+    days: int  # days past due, as of the review day
+
+
+@dataclass(frozen=True)
+class Span:
+    cycle: str
+    name: str
+    start: date
+    end: date  # inclusive
+    running: bool  # still active: the end is planned, not final
+
+
+@dataclass(frozen=True)
+class Overlap:
+    first: str
+    second: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Segment:
+    iteration: int
+    start: date
+    end: date
+    outcome: str  # next, route, drop, or open
+    due_on: date
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    cycle: str
+    name: str
+    scale: str
+    activity_type: str
+    segments: tuple[Segment, ...]
+
+
+@dataclass
+class Review:
+    community: str
+    period: Period
+    as_of: date
+    generated: datetime
+    scales: tuple[str, ...] = ()  # the filters the review was made with; empty means all
+    types: tuple[str, ...] = ()
+    running: int = 0
+    running_by_type: list[TypeCount] = field(default_factory=list)
+    completed: list[DecisionRow] = field(default_factory=list)
+    decisions: dict[str, int] = field(default_factory=dict)
+    evaluations: int = 0
+    overdue: list[OverdueRow] = field(default_factory=list)
+    value_levels: list[tuple[str, int]] = field(default_factory=list)
+    outcome_levels: list[tuple[str, int]] = field(default_factory=list)
+    principles_covered: list[tuple[str, int]] = field(default_factory=list)
+    principles_missing: list[str] = field(default_factory=list)
+    funding: list[Span] = field(default_factory=list)
+    overlaps: list[Overlap] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    timeline: list[TimelineRow] = field(default_factory=list)
+
+
+def build(
+    cycles: list[Cycle],
+    community: Community,
+    within: Period,
+    *,
+    now: datetime,
+    funding_types: tuple[str, ...] = FUNDING_TYPES,
+    scales: tuple[str, ...] = (),
+    types: tuple[str, ...] = (),
+) -> Review:
+    """The review of ``cycles`` (already filtered by ``scales`` and ``types``) over ``within``."""
+    zone = community.zone
+    today = local_date(now, zone)
+    as_of = min(today, within.end)
+    review = Review(community.name, within, as_of, now, scales=scales, types=types)
+    scale_rank = {s: i for i, s in enumerate(community.scale_keys)}
+    type_rank = {t.key: i for i, t in enumerate(community.activity_types)}
+    running_count: Counter[tuple[str, str]] = Counter()
+    values: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    principles: Counter[str] = Counter()
+    funding: list[Span] = []
+    for cycle in cycles:
+        created = local_date(cycle.created_at, zone)
+        ended = local_date(cycle.ended_at, zone) if cycle.ended_at else None
+        if created > within.end or (ended is not None and ended < within.start):
+            continue
+        running_count[(cycle.scale, cycle.activity_type)] += 1
+        segments = []
+        for it in cycle.iterations:
+            ev, dec = it.evaluation, it.decision
+            if ev is not None and local_date(ev.at, zone) in within:
+                review.evaluations += 1
+                values.update(ev.value_levels)
+                outcomes.update(ev.outcome_levels)
+                principles.update(ev.principles)
+            if dec is not None and local_date(dec.at, zone) in within:
+                review.completed.append(
+                    DecisionRow(
+                        cycle.key,
+                        cycle.name,
+                        cycle.scale,
+                        cycle.activity_type,
+                        it.number,
+                        dec.kind.value,
+                        dec.rationale,
+                        local_date(dec.at, zone),
+                        dec.route_to,
+                    )
+                )
+            segment = _segment(it, zone, as_of)
+            if segment.start <= within.end and segment.end >= within.start:
+                segments.append(segment)
+        late = _overdue(cycle, zone, as_of)
+        if late is not None:
+            review.overdue.append(late)
+        if segments:
+            review.timeline.append(
+                TimelineRow(cycle.key, cycle.name, cycle.scale, cycle.activity_type, tuple(segments))
+            )
+        if cycle.activity_type in funding_types:
+            end = ended if ended is not None else max(cycle.current.due_on, as_of)
+            funding.append(Span(cycle.key, cycle.name, created, end, ended is None))
+    review.running = sum(running_count.values())
+    review.running_by_type = [
+        TypeCount(scale, kind, n)
+        for (scale, kind), n in sorted(
+            running_count.items(),
+            key=lambda kv: (scale_rank.get(kv[0][0], 99), type_rank.get(kv[0][1], 99), kv[0]),
+        )
+    ]
+    review.completed.sort(key=lambda d: (d.on, d.cycle, d.iteration))
+    review.decisions = {k: sum(1 for d in review.completed if d.kind == k) for k in ("next", "route", "drop")}
+    review.overdue.sort(key=lambda o: (-o.days, o.cycle))
+    review.value_levels = [(v.key, values[v.key]) for v in community.value_levels]
+    review.outcome_levels = [(o.key, outcomes[o.key]) for o in community.outcome_levels]
+    review.principles_covered = [
+        (p.key, principles[p.key]) for p in community.principles if principles[p.key]
+    ]
+    review.principles_missing = [p.key for p in community.principles if not principles[p.key]]
+    review.timeline.sort(key=lambda r: (scale_rank.get(r.scale, 99), r.segments[0].start, r.cycle))
+    funding = [s for s in funding if s.start <= within.end and s.end >= within.start]
+    funding.sort(key=lambda s: (s.start, s.cycle))
+    review.funding = funding
+    review.overlaps = _overlaps(funding, within)
+    review.gaps = _gaps(funding, within)
+    return review
+
+
+def _segment(it: Iteration, zone: ZoneInfo, as_of: date) -> Segment:
+    start = local_date(it.opened_at, zone)
+    if it.decision is not None:
+        return Segment(it.number, start, local_date(it.decision.at, zone), it.decision.kind.value, it.due_on)
+    return Segment(it.number, start, max(start, as_of), "open", it.due_on)
+
+
+def _overdue(cycle: Cycle, zone: ZoneInfo, as_of: date) -> OverdueRow | None:
+    """The cycle's evaluation that was overdue on ``as_of``, if any."""
+    if local_date(cycle.created_at, zone) > as_of:
+        return None
+    if cycle.ended_at is not None and local_date(cycle.ended_at, zone) <= as_of:
+        return None
+    open_then = None
+    for it in cycle.iterations:
+        if local_date(it.opened_at, zone) > as_of:
+            break
+        open_then = it
+    if open_then is None:
+        return None
+    if open_then.evaluation is not None and local_date(open_then.evaluation.at, zone) <= as_of:
+        return None
+    if open_then.due_on >= as_of:
+        return None
+    return OverdueRow(
+        cycle.key, cycle.name, cycle.scale, cycle.activity_type, cycle.owner,
+        open_then.number, open_then.due_on, (as_of - open_then.due_on).days,
+    )  # fmt: skip
+
+
+def _overlaps(spans: list[Span], within: Period) -> list[Overlap]:
+    found = []
+    for i, a in enumerate(spans):
+        for b in spans[i + 1 :]:
+            if b.start > a.end:
+                break  # sorted by start: no later route overlaps a
+            start, end = max(a.start, b.start, within.start), min(a.end, b.end, within.end)
+            if start <= end:
+                found.append(Overlap(a.cycle, b.cycle, start, end))
+    return found
+
+
+def _gaps(spans: list[Span], within: Period) -> list[Gap]:
+    gaps = []
+    cursor = within.start  # the first day not yet known to be covered
+    for s in spans:
+        if s.start > cursor:
+            gaps.append(Gap(cursor, min(s.start - timedelta(days=1), within.end)))
+        cursor = max(cursor, s.end + timedelta(days=1))
+        if cursor > within.end:
+            break
+    if cursor <= within.end:
+        gaps.append(Gap(cursor, within.end))
+    return [g for g in gaps if g.start <= g.end]

@@ -1,0 +1,187 @@
+"""The CSV export and its import: one file per entity, in a zip archive or a directory.
+
+``--out portfolio.zip`` (the default) writes one zip archive holding ``cycles.csv``,
+``iterations.csv``, ``notes.csv``, ``evaluations.csv``, ``links.csv`` and ``events.csv``; any other
+``--out`` is a directory that receives those six files. The columns are in
+``storage.formats.tabular``. Files are UTF-8 with a byte order mark (so that spreadsheets detect the
+encoding), comma separated, RFC 4180 quoting, the header in row 1. Text cells are neutralised
+against formulas (``storage.formats.safety``) and restored on import.
+
+Import reads a zip archive, a directory, or any one of the CSV files (meaning its directory);
+``cycles.csv`` and ``iterations.csv`` are required, the others optional. Without ``events.csv``
+each cycle gets an "import" event, as with a YAML file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from cycles import portfolio
+from cycles.community import Community
+from cycles.errors import ImportFileError
+from cycles.portfolio import Portfolio
+from storage.export import ALL, Selection, counts, read_document
+from storage.formats.safety import atomic_path, neutralise, restore, write_atomic
+from storage.formats.tabular import COLUMNS, Rows, Table, cell_text, check_header, flatten, nest
+from storage.store import Store
+
+ENCODING = "utf-8-sig"
+REQUIRED = ("cycles", "iterations")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _write_table(fh: IO[str], name: str, rows: Table) -> None:
+    columns = COLUMNS[name]
+    writer = csv.writer(fh)
+    writer.writerow(columns)
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = cell_text(column, row.get(column))
+            cells.append(neutralise(value) if isinstance(value, str) else value)
+        writer.writerow(cells)
+
+
+def table_text(name: str, rows: Table) -> str:
+    buffer = io.StringIO(newline="")
+    _write_table(buffer, name, rows)
+    return buffer.getvalue()
+
+
+def write(tables: dict[str, Table], path: Path) -> None:
+    """Write ``tables`` to a zip archive (``.zip``) or into the directory ``path``."""
+    if path.suffix.lower() == ".zip":
+        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            for name in COLUMNS:
+                info = zipfile.ZipInfo(f"{name}.csv", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o600 << 16
+                zf.writestr(info, table_text(name, tables[name]).encode(ENCODING))
+        return
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for name in COLUMNS:
+        data = table_text(name, tables[name]).encode(ENCODING)
+        write_atomic(path / f"{name}.csv", _writer(data), binary=True)
+
+
+def _writer(data: bytes) -> Callable[[IO[bytes]], object]:
+    return lambda fh: fh.write(data)
+
+
+def export(store: Store, community: Community, path: Path, selection: Selection = ALL) -> dict[str, int]:
+    doc = read_document(store, community.name, selection)
+    write(flatten(doc, community), path)
+    return counts(doc)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def is_csv_export(path: Path) -> bool:
+    """Whether ``path`` looks like a CSV export: a zip archive, a directory or a .csv file."""
+    if path.is_dir() or path.suffix.lower() in (".csv", ".zip"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def _sources(path: Path, where: str) -> dict[str, bytes]:
+    """The bytes of each known CSV file of the export at ``path``."""
+    limit = portfolio.MAX_BYTES
+    found: dict[str, bytes] = {}
+    try:
+        if path.is_file() and path.suffix.lower() == ".csv":
+            path = path.parent
+        if path.is_dir():
+            total = 0
+            for name in COLUMNS:
+                member = path / f"{name}.csv"
+                if member.is_file():
+                    total += member.stat().st_size
+                    if total > limit:
+                        raise ImportFileError(f"{where}: the CSV files exceed {limit} bytes")
+                    found[name] = member.read_bytes()
+            return found
+        with zipfile.ZipFile(path) as zf:
+            members = {i.filename: i for i in zf.infolist()}
+            if sum(i.file_size for i in members.values() if i.filename.endswith(".csv")) > limit:
+                raise ImportFileError(f"{where}: the archive's CSV files exceed {limit} bytes")
+            for name in COLUMNS:
+                info = members.get(f"{name}.csv")
+                if info is not None:
+                    with zf.open(info) as fh:
+                        data = fh.read(limit + 1)
+                    if len(data) > limit:
+                        raise ImportFileError(f"{where}: {name}.csv exceeds {limit} bytes")
+                    found[name] = data
+        return found
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(f"{where}: not a zip archive of CSV files: {exc}") from exc
+    except OSError as exc:
+        raise ImportFileError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _rows(where: str, name: str, data: bytes) -> Rows:
+    file = f"{name}.csv"
+    try:
+        text = data.decode(ENCODING)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{where}: {file}: not UTF-8 text (byte {exc.start})") from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(f"{where}: {file}: empty file; row 1 must name the columns") from None
+    except csv.Error as exc:
+        raise ImportFileError(f"{where}: {file} row 1: not valid CSV: {exc}") from exc
+    check_header(where, file, name, header)
+    width = len(header)
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        number = 1
+        try:
+            for cells in reader:
+                number += 1
+                if not cells:
+                    continue
+                if len(cells) != width:
+                    column = header[min(len(cells), width) - 1] if cells else header[0]
+                    raise ImportFileError(
+                        f"{where}: {file} row {number}, column {column}: expected {width} cells, "
+                        f"found {len(cells)}"
+                    )
+                yield number, {h: restore(v) for h, v in zip(header, cells, strict=True)}
+        except csv.Error as exc:
+            raise ImportFileError(f"{where}: {file} row {number + 1}: not valid CSV: {exc}") from exc
+
+    return Rows(file, list(rows()))
+
+
+def read(path: Path, community: Community) -> Portfolio:
+    """Read and validate a CSV export; errors name the file, the CSV file, row and column."""
+    where = str(path)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(portfolio.MAX_BYTES)
+    try:
+        sources = _sources(path, where)
+        missing = [f"{n}.csv" for n in REQUIRED if n not in sources]
+        if missing:
+            raise ImportFileError(f"{where}: not a CSV export: {', '.join(missing)} missing")
+        tables: dict[str, Any] = {}
+        for name in COLUMNS:
+            if name in sources:
+                tables[name] = _rows(where, name, sources[name])
+            elif name != "events":
+                tables[name] = Rows(f"{name}.csv", [])
+    finally:
+        csv.field_size_limit(old_limit)
+    located = nest(where, tables)
+    return portfolio.parse(located.doc, community, where=where, locate=located.locate)

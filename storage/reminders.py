@@ -1,0 +1,554 @@
+"""Reminder claims: how each reminder is sent once, whatever number of processes sweep.
+
+A sweep reads its candidates with one query over the indexed ``cycle.due_on`` column, joined to
+``reminder_state`` so that cycles with nothing new owed are skipped by the database. Each owed
+reminder is then *claimed* by inserting its unique row (``INSERT ... ON CONFLICT DO NOTHING``) in a
+write transaction, before anything is sent; only the process whose insert (or whose update of an
+expired or released claim) took the row sends it, and marks it sent afterwards. A failed delivery
+releases the claim with a retry time; a crashed sender's lease expires. Sending happens outside
+any transaction, so a transaction that ``Store.write`` retries never sends.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from cycles.errors import NotFoundError, TransitionError
+from cycles.model import Status
+from cycles.reminders import Policy, Reminder, ReminderKind, kind_of
+from storage.repository import SqlCycleRepository
+from storage.store import Store
+from storage.tables import CycleRow, ReminderRow, ReminderStateRow
+
+C = CycleRow.__table__.c  # type: ignore[attr-defined]
+R = ReminderRow.__table__.c  # type: ignore[attr-defined]
+S = ReminderStateRow.__table__.c  # type: ignore[attr-defined]
+REMINDER = ReminderRow.__table__  # type: ignore[attr-defined]
+STATE = ReminderStateRow.__table__  # type: ignore[attr-defined]
+
+LEASE = timedelta(minutes=15)  # how long a claim is held before another process may take it over
+FIRST_RETRY = timedelta(minutes=5)
+MAX_RETRY = timedelta(hours=6)
+
+
+def new_token() -> str:
+    """Who claims: unique per sweep, readable in ``cycles remind list``."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back off after a failed delivery: 5 minutes, doubling, at most 6 hours."""
+    return min(FIRST_RETRY * 2 ** max(0, attempts - 1), MAX_RETRY)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A cycle awaiting an evaluation whose reminders may be owed."""
+
+    key: str
+    name: str
+    owner: str
+    owner_email: str
+    iteration: int
+    due_on: date
+    cadence_days: int
+    done: int | None  # latest occurrence sent or acknowledged for this iteration and due date
+    acknowledged: int | None
+    snoozed_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A reminder this process holds and is to deliver."""
+
+    id: int
+    token: str
+    reminder: Reminder
+    candidate: Candidate
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """A reminder that is owed now and not acknowledged: what the board's inbox shows."""
+
+    cycle: str
+    name: str
+    owner: str
+    iteration: int
+    due_on: date
+    kind: ReminderKind
+    occurrence: int
+    send_at: datetime
+    sent: bool  # delivered (by any process) or only owed
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A stored reminder row, for ``cycles remind list``."""
+
+    cycle: str
+    iteration: int
+    due_on: date
+    kind: str
+    occurrence: int
+    send_at: datetime
+    recipient: str
+    status: str  # claimed, retrying, sent, acknowledged
+    attempts: int
+    sent_at: datetime | None
+    channels: str | None
+    last_error: str | None
+    claimed_by: str | None
+
+
+@lru_cache(maxsize=32)
+def _lead_groups(policy: Policy) -> tuple[tuple[int, int, int], ...]:
+    return tuple(policy.lead_groups())
+
+
+class ReminderStore:
+    """Reads and claims reminders in the database of ``store`` under ``policy``."""
+
+    def __init__(self, store: Store, policy: Policy) -> None:
+        self.store = store
+        self.policy = policy
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _reached(self, last_day: date) -> Any:
+        """Cycles whose first reminder day (upcoming, or due with no lead) has been reached."""
+        groups = _lead_groups(self.policy)
+        horizon = last_day + timedelta(days=max(lead for lead, _, _ in groups))
+        return and_(
+            C.status == Status.ACTIVE.value,
+            C.due_on.is_not(None),
+            C.due_on <= horizon,
+            or_(
+                *(
+                    and_(C.cadence_days.between(lo, hi), C.due_on <= last_day + timedelta(days=lead))
+                    for lead, lo, hi in groups
+                )
+            ),
+        )
+
+    def _scan(self, session: Session, now: datetime, *, only_new: bool, with_email: bool) -> list[Candidate]:
+        last_day = self.policy.last_day(now)
+        query = (
+            select(
+                C.key,
+                C.name,
+                C.owner,
+                C.owner_email,
+                C.iteration,
+                C.due_on,
+                C.cadence_days,
+                S.iteration.label("s_iteration"),
+                S.due_on.label("s_due_on"),
+                S.done,
+                S.acknowledged,
+                S.snoozed_until,
+            )
+            .select_from(CycleRow.__table__.outerjoin(STATE, S.cycle == C.key))  # type: ignore[attr-defined]
+            .where(self._reached(last_day))
+        )
+        if only_new:
+            query = query.where(
+                or_(
+                    S.cycle.is_(None),
+                    S.iteration != C.iteration,
+                    S.due_on != C.due_on,
+                    S.next_day.is_(None),
+                    S.next_day <= last_day,
+                )
+            )
+        if not with_email:
+            # A process that cannot send email leaves the owners who have an address to one that can.
+            query = query.where(C.owner_email == "")
+        rows = session.execute(query).all()
+        stale = [r.key for r in rows if r.s_iteration != r.iteration or r.s_due_on != r.due_on]
+        handled = self._handled(session, stale) if stale else {}
+        out: list[Candidate] = []
+        for r in rows:
+            if r.s_iteration == r.iteration and r.s_due_on == r.due_on:
+                done, acked, snooze = r.done, r.acknowledged, r.snoozed_until
+            else:
+                done, acked = handled.get((r.key, r.iteration, r.due_on), (None, None))
+                snooze = None  # a snooze of another iteration does not carry over
+            out.append(
+                Candidate(
+                    r.key,
+                    r.name,
+                    r.owner,
+                    r.owner_email,
+                    r.iteration,
+                    r.due_on,
+                    r.cadence_days,
+                    done,
+                    acked,
+                    snooze,
+                )
+            )
+        return out
+
+    def _handled(self, session: Session, keys: list[str]) -> dict[tuple[str, int, date], tuple[Any, Any]]:
+        """Latest occurrence sent or acknowledged, and latest acknowledged, from the claim rows."""
+        out: dict[tuple[str, int, date], tuple[Any, Any]] = {}
+        acked = func.max(case((R.acknowledged_at.is_not(None), R.occurrence)))
+        for chunk in _chunks(keys, 500):
+            query = (
+                select(R.cycle, R.iteration, R.due_on, func.max(R.occurrence), acked)
+                .where(R.cycle.in_(chunk), or_(R.sent_at.is_not(None), R.acknowledged_at.is_not(None)))
+                .group_by(R.cycle, R.iteration, R.due_on)
+            )
+            for cycle, iteration, due_on, latest, latest_acked in session.execute(query):
+                out[(cycle, iteration, due_on)] = (latest, latest_acked)
+        return out
+
+    def owed(self, now: datetime, *, with_email: bool = True) -> list[tuple[Candidate, Reminder]]:
+        """The reminders owed at ``now`` that are not yet sent or acknowledged."""
+        with self.store.read() as repo:
+            candidates = self._scan(repo.session, now, only_new=True, with_email=with_email)
+        out = []
+        for c in candidates:
+            reminder = self._owed(c, now)
+            if reminder is not None:
+                out.append((c, reminder))
+        return out
+
+    def _owed(self, c: Candidate, now: datetime, *, include_done: bool = False) -> Reminder | None:
+        return self.policy.owed(
+            cycle=c.key,
+            iteration=c.iteration,
+            due_on=c.due_on,
+            cadence_days=c.cadence_days,
+            now=now,
+            done=None if include_done else c.done,
+            snoozed_until=c.snoozed_until,
+        )
+
+    def inbox(self, now: datetime) -> list[InboxEntry]:
+        """Every cycle's latest reminder reached at ``now`` that is not acknowledged or snoozed,
+        sent or not (the in-app channel does not depend on email)."""
+        with self.store.read() as repo:
+            candidates = self._scan(repo.session, now, only_new=False, with_email=True)
+        out = []
+        for c in candidates:
+            r = self._owed(c, now, include_done=True)
+            if r is None or (c.acknowledged is not None and r.occurrence <= c.acknowledged):
+                continue
+            sent = c.done is not None and r.occurrence <= c.done
+            out.append(
+                InboxEntry(
+                    c.key, c.name, c.owner, c.iteration, c.due_on, r.kind, r.occurrence, r.send_at, sent
+                )
+            )
+        out.sort(key=lambda e: (e.due_on, e.cycle))
+        return out
+
+    def records(self, now: datetime, *, days: int = 30) -> list[Record]:
+        """Claim rows still open (claimed or retrying) and those sent or acknowledged in the last
+        ``days`` days, newest first."""
+        since = now - timedelta(days=days)
+        query = (
+            select(REMINDER)
+            .where(
+                or_(
+                    and_(R.sent_at.is_(None), R.acknowledged_at.is_(None)),
+                    R.sent_at >= since,
+                    R.acknowledged_at >= since,
+                )
+            )
+            .order_by(R.send_at.desc(), R.cycle)
+        )
+        with self.store.read() as repo:
+            rows = repo.session.execute(query).all()
+        out = []
+        for r in rows:
+            if r.acknowledged_at is not None:
+                status = "acknowledged"
+            elif r.sent_at is not None:
+                status = "sent"
+            elif r.claimed_by is not None and r.lease_until is not None and r.lease_until > now:
+                status = "claimed"
+            else:
+                status = "retrying"
+            out.append(
+                Record(
+                    r.cycle,
+                    r.iteration,
+                    r.due_on,
+                    r.kind,
+                    r.occurrence,
+                    r.send_at,
+                    r.recipient,
+                    status,
+                    r.attempts,
+                    r.sent_at,
+                    r.channels,
+                    r.last_error,
+                    r.claimed_by,
+                )
+            )
+        return out
+
+    # -- claiming -----------------------------------------------------------------------------
+
+    def claim(self, owed: Sequence[tuple[Candidate, Reminder]], now: datetime, token: str) -> list[Claim]:
+        """Claim ``owed`` in one transaction; returns the ones this process now holds.
+
+        A reminder is taken when its row is new, or when it exists unsent and unacknowledged with
+        its lease (a crashed sender's) or retry time passed. Everything else belongs to someone
+        else, or is done.
+        """
+
+        def work(repo: SqlCycleRepository) -> list[Claim]:
+            session = repo.session
+            claims: list[Claim] = []
+            for candidate, reminder in owed:
+                row_id = _insert_claim(session, candidate, reminder, now, token)
+                attempts = 1
+                if row_id is None:
+                    taken = session.execute(
+                        update(REMINDER)
+                        .where(
+                            *_same(reminder),
+                            R.sent_at.is_(None),
+                            R.acknowledged_at.is_(None),
+                            or_(R.lease_until.is_(None), R.lease_until <= now),
+                        )
+                        .values(
+                            claimed_by=token,
+                            claimed_at=now,
+                            lease_until=now + LEASE,
+                            attempts=R.attempts + 1,
+                            recipient=candidate.owner_email,
+                        )
+                        .returning(R.id, R.attempts)
+                    ).first()
+                    if taken is None:
+                        continue
+                    row_id, attempts = taken
+                claims.append(Claim(int(row_id), token, reminder, candidate, int(attempts)))
+            return claims
+
+        return self.store.write(work)
+
+    def mark_sent(self, claims: Iterable[Claim], now: datetime, channels: dict[int, str]) -> int:
+        """Mark delivered claims sent and move each cycle's state past them; returns how many
+        were still held (a claim whose lease another process took over is left to it)."""
+        claims = list(claims)
+
+        def work(repo: SqlCycleRepository) -> int:
+            session = repo.session
+            marked = 0
+            for claim in claims:
+                result = session.execute(
+                    update(REMINDER)
+                    .where(R.id == claim.id, R.claimed_by == claim.token, R.sent_at.is_(None))
+                    .values(sent_at=now, channels=channels.get(claim.id, ""), lease_until=None)
+                )
+                if result.rowcount == 1:  # type: ignore[attr-defined]
+                    marked += 1
+                    self._advance(session, claim.candidate, claim.reminder.occurrence, now)
+            return marked
+
+        return self.store.write(work) if claims else 0
+
+    def release(self, claim: Claim, now: datetime, error: str) -> None:
+        """Give a claim back after a failed delivery; it is retried after a back-off."""
+
+        def work(repo: SqlCycleRepository) -> None:
+            repo.session.execute(
+                update(REMINDER)
+                .where(R.id == claim.id, R.claimed_by == claim.token, R.sent_at.is_(None))
+                .values(
+                    claimed_by=None,
+                    lease_until=now + retry_delay(claim.attempts),
+                    last_error=error[:500],
+                )
+            )
+
+        self.store.write(work)
+
+    def _advance(self, session: Session, c: Candidate, occurrence: int, now: datetime, **extra: Any) -> None:
+        """Record that ``occurrence`` of the cycle's current evaluation is handled."""
+        row = session.execute(select(STATE).where(S.cycle == c.key)).first()
+        current = row is not None and row.iteration == c.iteration and row.due_on == c.due_on
+        done = max(occurrence, row.done) if current and row.done is not None else occurrence  # type: ignore[union-attr]
+        acked = row.acknowledged if current else None  # type: ignore[union-attr]
+        snooze = row.snoozed_until if current else None  # type: ignore[union-attr]
+        if extra.get("acknowledged") is not None:
+            acked = max(extra["acknowledged"], acked) if acked is not None else extra["acknowledged"]
+        next_day = self.policy.next_day(
+            due_on=c.due_on, cadence_days=c.cadence_days, after=done, snoozed_until=snooze
+        )
+        _upsert_state(
+            session,
+            {
+                "cycle": c.key,
+                "iteration": c.iteration,
+                "due_on": c.due_on,
+                "done": done,
+                "acknowledged": acked,
+                "next_day": next_day,
+                "snoozed_until": snooze,
+                "snoozed_by": row.snoozed_by if current else None,  # type: ignore[union-attr]
+                "updated_at": now,
+            },
+        )
+
+    # -- user actions -------------------------------------------------------------------------
+
+    def _current(self, session: Session, key: str) -> Candidate:
+        row = session.execute(
+            select(
+                C.key, C.name, C.owner, C.owner_email, C.iteration, C.due_on, C.cadence_days, C.status
+            ).where(C.key == key)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no cycle {key!r}")
+        if row.status != Status.ACTIVE.value or row.due_on is None:
+            raise TransitionError(f"{key}: no evaluation is awaited, so there is no reminder to act on")
+        state = session.execute(select(STATE).where(S.cycle == key)).first()
+        current = state is not None and state.iteration == row.iteration and state.due_on == row.due_on
+        return Candidate(
+            row.key, row.name, row.owner, row.owner_email, row.iteration, row.due_on, row.cadence_days,
+            state.done if current else None,  # type: ignore[union-attr]
+            state.acknowledged if current else None,  # type: ignore[union-attr]
+            state.snoozed_until if current else None,  # type: ignore[union-attr]
+        )  # fmt: skip
+
+    def snooze(self, key: str, days: int, now: datetime, actor: str) -> date:
+        """Silence the cycle's reminders until ``days`` days from today; returns that day."""
+        until = self.policy.snooze_until(now, days)
+
+        def work(repo: SqlCycleRepository) -> date:
+            session = repo.session
+            c = self._current(session, key)
+            next_day = self.policy.next_day(
+                due_on=c.due_on, cadence_days=c.cadence_days, after=c.done, snoozed_until=until
+            )
+            _upsert_state(
+                session,
+                {
+                    "cycle": c.key,
+                    "iteration": c.iteration,
+                    "due_on": c.due_on,
+                    "done": c.done,
+                    "acknowledged": c.acknowledged,
+                    "next_day": next_day,
+                    "snoozed_until": until,
+                    "snoozed_by": actor[:120],
+                    "updated_at": now,
+                },
+            )
+            return until
+
+        return self.store.write(work)
+
+    def acknowledge(self, key: str, now: datetime, actor: str) -> Reminder | None:
+        """Mark the cycle's latest reminder reached as seen: it leaves the inbox and, if not yet
+        sent, is not sent. Returns it, or None when no reminder has been reached."""
+
+        def work(repo: SqlCycleRepository) -> Reminder | None:
+            session = repo.session
+            c = self._current(session, key)
+            reminder = self._owed(c, now, include_done=True)
+            if reminder is None:
+                return None
+            _insert_claim(session, c, reminder, now, None)
+            session.execute(
+                update(REMINDER)
+                .where(*_same(reminder), R.acknowledged_at.is_(None))
+                .values(acknowledged_at=now, acknowledged_by=actor[:120])
+            )
+            self._advance(session, c, reminder.occurrence, now, acknowledged=reminder.occurrence)
+            return reminder
+
+        return self.store.write(work)
+
+
+def _same(reminder: Reminder) -> list[Any]:
+    return [
+        R.cycle == reminder.cycle,
+        R.iteration == reminder.iteration,
+        R.due_on == reminder.due_on,
+        R.kind == reminder.kind.value,
+        R.occurrence == reminder.occurrence,
+    ]
+
+
+def _insert_claim(
+    session: Session, c: Candidate, reminder: Reminder, now: datetime, token: str | None
+) -> int | None:
+    """Insert the reminder's row unless it exists; the new row's id, or None on conflict.
+
+    With ``token`` None the row is recorded unclaimed (an acknowledgement of an unsent reminder).
+    """
+    values = {
+        "cycle": reminder.cycle,
+        "iteration": reminder.iteration,
+        "due_on": reminder.due_on,
+        "kind": kind_of(reminder.occurrence).value,
+        "occurrence": reminder.occurrence,
+        "send_at": reminder.send_at,
+        "recipient": c.owner_email,
+        "claimed_by": token,
+        "claimed_at": now if token else None,
+        "lease_until": now + LEASE if token else None,
+        "attempts": 1 if token else 0,
+    }
+    dialect_insert = _conflict_insert(session)
+    if dialect_insert is not None:
+        stmt = dialect_insert(REMINDER).values(values).on_conflict_do_nothing().returning(R.id)
+        found = session.execute(stmt).scalar()
+        return None if found is None else int(found)
+    try:  # any other database: a savepoint, and the unique index refuses the duplicate
+        with session.begin_nested():
+            found = session.execute(insert(REMINDER).values(values).returning(R.id)).scalar()
+    except IntegrityError:
+        return None
+    return None if found is None else int(found)
+
+
+def _upsert_state(session: Session, values: dict[str, Any]) -> None:
+    dialect_insert = _conflict_insert(session)
+    changes = {k: v for k, v in values.items() if k != "cycle"}
+    if dialect_insert is not None:
+        stmt = dialect_insert(STATE).values(values)
+        session.execute(stmt.on_conflict_do_update(index_elements=[S.cycle], set_=changes))
+        return
+    result = session.execute(update(STATE).where(S.cycle == values["cycle"]).values(changes))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(insert(STATE).values(values))
+
+
+def _conflict_insert(session: Session) -> Any:
+    """The dialect's ``insert`` that knows ON CONFLICT, or None for a database without it."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    return None
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

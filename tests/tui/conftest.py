@@ -1,0 +1,94 @@
+"""The board's fixtures: a SQLite file holding a small portfolio, the app built by ``make_app`` on it
+with a frozen clock and no cursor blink, and a second Workspace on the same file (a fresh read, or
+another user acting behind the app's back)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from cycles import portfolio
+from cycles.community import Community
+from storage.store import Store
+from storage.workspace import Workspace
+from tests.conftest import FrozenClock
+from tui.app import CyclesApp, make_app
+from tui.settings import Settings
+
+PORTFOLIO = Path(__file__).with_name("portfolio.yaml")
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def open_workspace(sqlite_url: str, community: Community, clock: FrozenClock) -> Iterator[Callable[..., Workspace]]:
+    stores: list[Store] = []
+
+    def opener(actor: str = "tester") -> Workspace:
+        store = Store.open(sqlite_url)
+        stores.append(store)
+        return Workspace(store, community, actor=actor, clock=clock)
+
+    yield opener
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def empty_workspace(open_workspace: Callable[..., Workspace]) -> Workspace:
+    return open_workspace()
+
+
+@pytest.fixture
+def workspace(empty_workspace: Workspace, community: Community) -> Workspace:
+    empty_workspace.import_portfolio(portfolio.read(PORTFOLIO, community))
+    return empty_workspace
+
+
+@pytest.fixture
+def other(open_workspace: Callable[..., Workspace], workspace: Workspace) -> Workspace:
+    """Someone else on the same database (and a way to read what was stored)."""
+    return open_workspace("someone-else")
+
+
+def build(workspace: Workspace, clock: FrozenClock, lang: str = "en", **settings: Any) -> CyclesApp:
+    data: dict[str, Any] = {"user": {"name": "tester", "lang": lang, **settings.pop("user", {})}, **settings}
+    app = make_app(workspace, Settings.model_validate(data), clock=clock)
+    app.cursor_blink = False
+    return app
+
+
+@pytest.fixture
+def app(workspace: Workspace, clock: FrozenClock) -> CyclesApp:
+    return build(workspace, clock)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker finish and every message it posted be handled."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def go_to(pilot: Pilot[Any], key: str) -> None:
+    """Put the board's cursor on the cycle ``key`` (as arrow keys would)."""
+    app = pilot.app
+    assert isinstance(app, CyclesApp)
+    view = app.board.view
+    view.move_to(app.board.model.positions[key])  # type: ignore[union-attr]
+    await pilot.pause()

@@ -1,0 +1,258 @@
+"""``cycles export`` and ``cycles review``: the portfolio and the programme review as files."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cycles.i18n import _, set_language
+
+if TYPE_CHECKING:
+    from cycles.community import Community
+    from storage.export import Selection
+    from tui.cli import Context
+
+EXPORT_FORMATS = {"json": ".json", "csv": ".zip", "xlsx": ".xlsx", "ics": ".ics"}
+REVIEW_FORMATS = {"md": ".md", "html": ".html", "xlsx": ".xlsx"}
+PROGRESS_AFTER = 0.4  # seconds of work before a progress bar appears
+
+
+class Steps:
+    """A progress bar on stderr for work of a few named steps, shown only when the work takes
+    more than a moment, stderr is a terminal and the user did not ask for quiet."""
+
+    def __init__(self, total: int, *, quiet: bool) -> None:
+        self.total = total
+        self.quiet = quiet
+        self.description = ""
+        self.done = 0
+        self._progress: Any = None
+        self._task: Any = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> Steps:
+        if not self.quiet and sys.stderr.isatty():
+            self._timer = threading.Timer(PROGRESS_AFTER, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with self._lock:
+            if self._timer is None:
+                return
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._task = self._progress.add_task(self.description, total=self.total, completed=self.done)
+            self._progress.start()
+
+    def step(self, description: str) -> None:
+        """Begin the next step (the previous one is done)."""
+        with self._lock:
+            if self.description:
+                self.done += 1
+            self.description = description
+            if self._progress is not None:
+                self._progress.update(self._task, description=description, completed=self.done)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._progress is not None:
+                self._progress.stop()
+                self._progress = None
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole portfolio is built in memory: with
+    hundreds of thousands of new objects its repeated passes cost more than the work itself
+    (import of 100,000 iterations: about 2.5 times faster without them)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def selection(community: Community, scales: tuple[str, ...], types: tuple[str, ...]) -> Selection:
+    from storage.export import Selection
+
+    for s in scales:
+        community.scale(s)  # a clear error for an unknown key
+    for t in types:
+        community.activity_type(t)
+    return Selection(scales=tuple(scales), types=tuple(types))
+
+
+def _summary(counts: dict[str, int]) -> str:
+    names = {
+        "cycles": _("cycles"),
+        "iterations": _("iterations"),
+        "notes": _("notes"),
+        "evaluations": _("evaluations"),
+        "links": _("links"),
+        "events": _("history events"),
+    }
+    return ", ".join(f"{n} {names.get(k, k)}" for k, n in counts.items())
+
+
+def register(main: click.Group) -> None:
+    @main.command("export")
+    @click.option(
+        "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="json", show_default=True
+    )
+    @click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        help="File to write (CSV: a .zip archive, or else a directory of CSV files). "
+        "Default: learning-cycles-DATE with the format's extension.",
+    )
+    @click.option("--scale", "scales", multiple=True, help="Only cycles of this scale (repeatable).")
+    @click.option("--type", "types", multiple=True, help="Only cycles of this activity type (repeatable).")
+    @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+    @click.pass_obj
+    def export(
+        context: Context,
+        fmt: str,
+        out: Path | None,
+        scales: tuple[str, ...],
+        types: tuple[str, ...],
+        quiet: bool,
+    ) -> None:
+        """Export the portfolio: lossless JSON, CSV or XLSX tables, or the evaluation dates as ICS."""
+        from storage.export import read_document
+        from storage.formats import calendar_ics, portfolio_csv, portfolio_json, portfolio_xlsx
+        from storage.formats.tabular import flatten
+
+        workspace = context.workspace()
+        community = workspace.community
+        chosen = selection(community, scales, types)
+        path = out or Path(f"learning-cycles-{workspace.today().isoformat()}{EXPORT_FORMATS[fmt]}")
+        with Steps(2, quiet=quiet) as steps, bulk():
+            steps.step(_("Reading the portfolio"))
+            doc = read_document(workspace.store, community.name, chosen)
+            steps.step(_("Writing {path}").format(path=path))
+            if fmt == "json":
+                portfolio_json.write(doc, path)
+            elif fmt == "csv":
+                portfolio_csv.write(flatten(doc, community), path)
+            elif fmt == "xlsx":
+                portfolio_xlsx.write(flatten(doc, community), path)
+            else:
+                n = calendar_ics.write(doc, community, path, now=workspace.now(), lang=_lang(context))
+        if quiet:
+            return
+        if fmt == "ics":
+            click.echo(_("Exported {n} evaluation dates to {path}.").format(n=n, path=path))
+        else:
+            from storage.export import counts
+
+            click.echo(_("Exported {what} to {path}.").format(what=_summary(counts(doc)), path=path))
+
+    @main.command("review")
+    @click.option("--period", help="2026-Q3, 2026-07, 2026 or 2026-W27 (default: this quarter).")
+    @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (with --to).")
+    @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (with --from).")
+    @click.option("--scale", "scales", multiple=True, help="Only cycles of this scale (repeatable).")
+    @click.option("--type", "types", multiple=True, help="Only cycles of this activity type (repeatable).")
+    @click.option(
+        "--format", "fmt", type=click.Choice(list(REVIEW_FORMATS)), default="html", show_default=True
+    )
+    @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="File to write.")
+    @click.option("--lang", type=click.Choice(["en", "nl"]), help="Language of the review.")
+    @click.option(
+        "--funding-type",
+        "funding_types",
+        multiple=True,
+        help="Activity types that are funding routes (default: funding-route).",
+    )
+    @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+    @click.pass_obj
+    def review(
+        context: Context,
+        period: str | None,
+        start: Any,
+        end: Any,
+        scales: tuple[str, ...],
+        types: tuple[str, ...],
+        fmt: str,
+        out: Path | None,
+        lang: str | None,
+        funding_types: tuple[str, ...],
+        quiet: bool,
+    ) -> None:
+        """The programme review of a period: Markdown, self-contained HTML, or XLSX."""
+        from cycles import review as content
+        from storage.export import read_cycles
+        from storage.formats import review_html, review_md, review_xlsx
+
+        language = set_language(lang) if lang else _lang(context)
+        workspace = context.workspace()
+        community = workspace.community
+        chosen = selection(community, scales, types)
+        within = _period(period, start, end, workspace.today())
+        path = out or Path(f"review-{within.label.replace('/', '_')}{REVIEW_FORMATS[fmt]}")
+        with Steps(2, quiet=quiet) as steps, bulk():
+            steps.step(_("Reading the portfolio"))
+            cycles, _links = read_cycles(workspace.store, chosen)
+            steps.step(_("Writing {path}").format(path=path))
+            made = content.build(
+                cycles,
+                community,
+                within,
+                now=workspace.now(),
+                funding_types=funding_types or content.FUNDING_TYPES,
+                scales=chosen.scales,
+                types=chosen.types,
+            )
+            writer = {"md": review_md.write, "html": review_html.write, "xlsx": review_xlsx.write}[fmt]
+            writer(made, community, path, lang=language)
+        if not quiet:
+            click.echo(
+                _("Review {period} ({n} cycles) written to {path}.").format(
+                    period=within.label, n=made.running, path=path
+                )
+            )
+
+
+def _lang(context: Context) -> str:
+    from cycles.i18n import language
+
+    return language() or context.settings.language
+
+
+def _period(period: str | None, start: Any, end: Any, today: date) -> Any:
+    from cycles import review as content
+
+    if period and (start or end):
+        raise click.UsageError(_("give either --period or --from and --to, not both"))
+    if start or end:
+        if not (start and end):
+            raise click.UsageError(_("--from and --to go together"))
+        return content.between(start.date(), end.date())
+    if period:
+        return content.period(period)
+    return content.quarter_of(today)

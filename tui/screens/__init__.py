@@ -1,0 +1,1 @@
+"""The board's screens: one per file, each with its stylesheet beside it."""

@@ -1,0 +1,269 @@
+"""``ActionsScreen``: what the board and the cycle screen share, the iterate loop's actions.
+
+Each action has a key, a palette entry ("Cycle: evaluate") and a form. Actions the selected cycle's
+state does not allow are greyed out (``check_action`` asks ``cycles.loop.allowed_actions``). Every
+Workspace call runs in a thread worker; the result comes back as a message (``tui.messages``) that
+the app hands to every screen, and an action always carries the version the user saw, so a stale
+edit is refused (and shown) instead of overwriting someone else's change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import work
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from cycles import loop
+from cycles.errors import ConflictError, CyclesError
+from cycles.i18n import N_, _
+from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Phase, Status
+from tui.messages import ActionFailed, ConflictDetected, CycleChanged, CycleFetched
+from tui.screens.collect import CollectForm
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.decide import DecideForm
+from tui.screens.edit import EditForm
+from tui.screens.evaluate import EvaluateForm
+from tui.screens.form import FormScreen, Values
+from tui.screens.link import LinkForm
+from tui.screens.new_cycle import NewCycleForm
+from tui.screens.note import NoteForm
+from tui.screens.start import StartForm
+from tui.widgets.keys import translate_bindings
+
+if TYPE_CHECKING:
+    from tui.app import CyclesApp
+
+LOOP_ACTIONS = ("edit", "collect", "start", "note", "evaluate", "decide", "link")
+
+# Palette titles, "area: action", and what each does.
+PALETTE: dict[str, tuple[str, str]] = {
+    "new": (N_("Cycle: new"), N_("Start a new cycle at iteration 1, collect")),
+    "edit": (N_("Cycle: edit"), N_("Change name, owner, stakeholders, cadence or description")),
+    "collect": (N_("Cycle: collect"), N_("Record what is needed, for whom, on which preconditions")),
+    "start": (N_("Cycle: start run"), N_("Set the iteration up in one context and run it")),
+    "note": (N_("Cycle: add note"), N_("A dated monitoring note on the running iteration")),
+    "evaluate": (N_("Cycle: evaluate"), N_("Findings, value created, outcome levels, principles")),
+    "decide": (N_("Cycle: decide"), N_("Next step, other route, or drop")),
+    "link": (N_("Cycle: link"), N_("Link this cycle to another one")),
+    "undo": (N_("Cycle: undo last change"), N_("Revert the cycle's latest change from its history")),
+}
+
+DONE = {
+    "create": N_("Created {name}"),
+    "edit": N_("Saved {name}"),
+    "collect": N_("Collect findings saved for {name}"),
+    "start": N_("{name} is running"),
+    "note": N_("Note added to {name}"),
+    "evaluate": N_("Evaluation saved for {name}"),
+    "decide": N_("Decision stored for {name}"),
+    "link": N_("Linked {name}"),
+    "undo": N_("Undid the last change of {name}"),
+}
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """The two things ``loop.allowed_actions`` reads of a cycle, taken from a summary."""
+
+    active: bool
+    phase: Phase
+
+
+def allowed(summary: CycleSummary) -> list[str]:
+    standing = _Standing(summary.status is Status.ACTIVE, summary.phase)
+    return loop.allowed_actions(cast(Cycle, standing))
+
+
+class ActionsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", N_("new"), id="board.new"),
+        Binding("e", "edit", N_("edit"), id="board.edit"),
+        Binding("c", "collect", N_("collect"), id="board.collect"),
+        Binding("s", "start", N_("start"), id="board.start"),
+        Binding("m", "note", N_("note"), id="board.note"),
+        Binding("v", "evaluate", N_("evaluate"), id="board.evaluate"),
+        Binding("d", "decide", N_("decide"), id="board.decide"),
+        Binding("l", "link", N_("link"), id="board.link"),
+        Binding("u", "undo", N_("undo"), id="board.undo"),
+        Binding("t", "app.timeline", N_("timeline"), show=False, id="board.timeline"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self._allowed: tuple[str, ...] | None = None
+
+    @property
+    def ctx(self) -> CyclesApp:
+        return cast("CyclesApp", self.app)
+
+    # -- what subclasses supply --------------------------------------------------------------
+
+    def selected(self) -> CycleSummary | None:
+        """The cycle the actions apply to, as the user sees it."""
+        raise NotImplementedError
+
+    def full_cycle(self) -> Cycle | None:
+        """The whole cycle when the screen already holds it (else it is read before a form opens)."""
+        return None
+
+    # -- enabling ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LOOP_ACTIONS:
+            s = self.selected()
+            return True if s is not None and action in allowed(s) else None
+        if action == "undo":
+            return True if self.selected() is not None else None
+        return True
+
+    def selection_changed(self) -> None:
+        """Refresh the footer when the set of allowed actions changed (not on every move)."""
+        s = self.selected()
+        now = (s is not None, *(allowed(s) if s else ()))
+        if now != self._allowed:
+            self._allowed = now
+            self.refresh_bindings()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        for action, (title, help_text) in PALETTE.items():
+            if self.check_action(action, ()):
+                yield SystemCommand(_(title), _(help_text), getattr(self, f"action_{action}"))
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_new(self) -> None:
+        form = NewCycleForm(self.ctx.community, owner=self.ctx.settings.user.name)
+        ws = self.ctx.workspace
+        self.app.push_screen(form, lambda values: values and self.act("create", None, partial(ws.create, **values)))
+
+    def action_edit(self) -> None:
+        self.begin("edit")
+
+    def action_collect(self) -> None:
+        self.begin("collect")
+
+    def action_start(self) -> None:
+        self.begin("start")
+
+    def action_note(self) -> None:
+        self.begin("note")
+
+    def action_evaluate(self) -> None:
+        self.begin("evaluate")
+
+    def action_decide(self) -> None:
+        self.begin("decide")
+
+    def action_link(self) -> None:
+        self.begin("link")
+
+    def action_undo(self) -> None:
+        s = self.selected()
+        if s is not None:
+            self.act("undo", s.key, partial(self.ctx.workspace.undo, s.key, expected_version=s.version))
+
+    def begin(self, purpose: str) -> None:
+        s = self.selected()
+        if s is None or not self.check_action(purpose, ()):
+            return
+        cycle = self.full_cycle()
+        if cycle is not None and cycle.version == s.version:
+            self.open_form(purpose, cycle, s.version)
+        else:
+            self.fetch(s.key, purpose, s.version)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fetch")
+    def fetch(self, key: str, purpose: str, seen: int) -> None:
+        try:
+            cycle = self.ctx.workspace.get(key)
+        except CyclesError as exc:
+            self.app.post_message(ActionFailed(purpose, key, str(exc)))
+            return
+        self.post_message(CycleFetched(cycle, purpose, seen))
+
+    def on_cycle_fetched(self, message: CycleFetched) -> None:
+        cycle = message.cycle
+        if cycle.version != message.seen_version:
+            detail = _("You saw version {seen}; it is now at version {now}.").format(
+                seen=message.seen_version, now=cycle.version
+            )
+            self.app.post_message(ConflictDetected(cycle.key, detail))
+            return
+        self.open_form(message.purpose, cycle, message.seen_version)
+
+    def open_form(self, purpose: str, cycle: Cycle, version: int) -> None:
+        community = self.ctx.community
+        forms: dict[str, Callable[[], FormScreen]] = {
+            "edit": lambda: EditForm(cycle),
+            "collect": lambda: CollectForm(cycle),
+            "start": lambda: StartForm(cycle),
+            "note": lambda: NoteForm(cycle),
+            "evaluate": lambda: EvaluateForm(cycle, community),
+            "decide": lambda: DecideForm(cycle, community),
+            "link": lambda: LinkForm(cycle, self.ctx.known_cycles()),
+        }
+        self.app.push_screen(forms[purpose](), lambda values: values and self.submit(purpose, cycle, version, values))
+
+    def submit(self, purpose: str, cycle: Cycle, version: int, values: Values) -> None:
+        ws, key = self.ctx.workspace, cycle.key
+        if purpose == "decide":
+            kind = values.pop("kind")
+            call = partial(ws.decide, key, kind, values.pop("why"), expected_version=version, **values)
+            if kind is DecisionKind.DROP:
+                question = _("Drop {name}? It leaves the board; its history is kept.").format(name=cycle.name)
+                confirm = ConfirmScreen(question, _("Drop"))
+                self.app.push_screen(confirm, lambda yes: yes and self.act("decide", key, call))
+                return
+            self.act("decide", key, call)
+            return
+        if purpose == "link":
+            self.act("link", key, partial(self._link, key, values))
+            return
+        calls: dict[str, Callable[[], Change | Cycle]] = {
+            "edit": partial(ws.edit, key, expected_version=version, **values),
+            "collect": partial(ws.collect, key, expected_version=version, **values),
+            "start": partial(ws.start, key, values.get("context", ""), expected_version=version),
+            "note": partial(ws.note, key, values.get("text", ""), expected_version=version),
+            "evaluate": partial(ws.evaluate, key, expected_version=version, **values),
+        }
+        self.act(purpose, key, calls[purpose])
+
+    def _link(self, key: str, values: Values) -> Cycle:
+        ws = self.ctx.workspace
+        ws.link(key, values["target"], values["kind"], values.get("note", ""))
+        return ws.get(key)  # a link bumps the cycle's version: read it back
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="act")
+    def act(self, action: str, key: str | None, call: Callable[[], Change | Cycle]) -> None:
+        """Run one Workspace action off the UI thread and report what happened to the app."""
+        try:
+            result = call()
+        except ConflictError as exc:
+            self.app.post_message(ConflictDetected(key or "", str(exc)))
+            return
+        except CyclesError as exc:
+            self.app.post_message(ActionFailed(action, key, str(exc)))
+            return
+        self.app.post_message(CycleChanged.of(action, result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="refetch")
+    def refetch(self, key: str) -> None:
+        """Read one cycle again (after a conflict) and hand it around as changed."""
+        try:
+            cycle = self.ctx.workspace.get(key)
+        except CyclesError as exc:
+            self.app.post_message(ActionFailed("reload", key, str(exc)))
+            return
+        self.app.post_message(CycleChanged("reload", cycle))
+
+    @staticmethod
+    def done_text(message: CycleChanged) -> str:
+        text = DONE.get(message.action)
+        return _(text).format(name=message.cycle.name) if text else ""

@@ -1,0 +1,264 @@
+"""The board: every cycle at a glance in lanes (scales) and columns (the loop's three steps).
+
+The screen paints at once and fills from a worker; all cycles' summaries stay in memory, so filters
+and search work as you type without touching the database, and an action replaces only the cycles
+it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input, Static
+
+from cycles import portfolio
+from cycles.errors import CyclesError
+from cycles.i18n import N_, _, language, ngettext
+from cycles.model import CycleSummary, DueState
+from cycles.repository import CycleFilter
+from tui.labels import due_label
+from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
+from tui.screens.actions import ActionsScreen
+from tui.screens.filters import FilterForm
+from tui.widgets.board_model import SORTS, BoardModel
+from tui.widgets.board_view import BoardView, fit
+from tui.widgets.fmt import DUE_SYMBOL, long_day, number
+from tui.widgets.keys import key_for
+
+BOARD_PALETTE = {
+    "search": (N_("Board: search"), N_("Filter the board as you type")),
+    "filters": (N_("Board: filter and sort"), N_("Scale, type, owner, due state, sort order")),
+    "sort": (N_("Board: next sort order"), N_("Due date, name, iteration, owner")),
+    "ended": (N_("Board: show or hide ended cycles"), N_("Dropped and rerouted cycles")),
+    "fold": (N_("Board: fold or unfold lane"), N_("Collapse the scale under the cursor")),
+    "reload": (N_("Board: reload"), N_("Read all cycles again")),
+    "example": (N_("Board: load the SPARK example"), N_("Fill an empty database with the example")),
+}
+
+
+class BoardScreen(ActionsScreen):
+    CSS_PATH = "board.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", N_("search"), show=False, id="board.search"),
+        Binding("f", "filters", N_("filter and sort"), show=False, id="board.filter"),
+        Binding("o", "sort", N_("sort"), show=False, id="board.sort"),
+        Binding("a", "ended", N_("ended"), show=False, id="board.ended"),
+        Binding("r", "reload", N_("reload"), show=False, id="board.reload"),
+        Binding("i", "example", N_("load example"), id="board.example"),
+        Binding("z", "fold", N_("fold lane"), show=False, id="board.fold"),
+        Binding("q", "app.quit", N_("quit"), show=False, id="board.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: BoardModel | None = None
+
+    def compose(self) -> ComposeResult:
+        community = self.ctx.community
+        self.model = BoardModel(community.scale_keys)
+        view = BoardView(self.model, id="board")
+        lang = language()
+        view.labels = {s.key: s.label.get(lang) for s in community.scales}
+        view.type_labels = {t.key: t.label.get(lang) for t in community.activity_types}
+        with Horizontal(id="topbar"):
+            yield Static(f"Learning Cycles · {community.name}", id="title")
+            yield Static(long_day(self.ctx.today()), id="today")
+        with Horizontal(id="bar"):
+            yield Input(placeholder=_("Search name, key, owner, type  ( / )"), id="search")
+            yield Static(_("Loading cycles…"), id="filters-info")
+        yield Static("", id="columns")
+        yield view
+        yield Static("", id="hint")
+        yield Footer()
+
+    @property
+    def view(self) -> BoardView:
+        return self.query_one(BoardView)
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).cursor_blink = bool(getattr(self.app, "cursor_blink", True))
+        self.view.focus()
+        self.load()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> None:
+        try:
+            summaries = self.ctx.workspace.list(CycleFilter(include_ended=True))
+        except CyclesError as exc:
+            self.app.post_message(ActionFailed("load", None, str(exc)))
+            return
+        self.post_message(CyclesLoaded(summaries, self.ctx.today()))
+
+    def on_cycles_loaded(self, message: CyclesLoaded) -> None:
+        assert self.model is not None
+        self.model.load(message.summaries, message.today)
+        self.redraw()
+
+    def redraw(self, keep: str | None = None) -> None:
+        """After the data or the filters changed: lay out again and update counts."""
+        model = self.model
+        assert model is not None
+        self.view.reload(keep)
+        self.update_info()
+        hint = self.query_one("#hint", Static)
+        hint.display = model.loaded and not model.cards
+        if hint.display:
+            hint.update(
+                _("The database holds no cycles yet.")
+                + "\n\n"
+                + _("Press i to load SPARK's example portfolio, n to start a cycle of your own,")
+                + "\n"
+                + _("or run `cycles import examples/spark.yaml` in a terminal.")
+            )
+        self.refresh_bindings()
+
+    def update_info(self) -> None:
+        model = self.model
+        assert model is not None
+        f = model.filters
+        total = len(model.cards)
+        parts = [_("{shown} of {total} cycles").format(shown=number(model.shown), total=number(total))]
+        community, lang = self.ctx.community, language()
+        if f.scale:
+            parts.append(community.label("scale", f.scale, lang))
+        if f.activity_type:
+            parts.append(community.label("activity_type", f.activity_type, lang))
+        if f.owner:
+            parts.append(f"{_('owner')} {f.owner}")
+        if f.due:
+            text = _("due or overdue") if f.due is DueState.DUE else due_label(f.due.value)
+            parts.append(f"{DUE_SYMBOL[f.due]} {text}")
+        parts.append(f"{_('sorted by')} {_(SORTS[f.sort])}")
+        if f.show_ended:
+            parts.append(_("with dropped and rerouted"))
+        nodes = [self, self.view, self.app]
+        hints = [
+            (key_for(nodes, "board.filter"), _("filter")),
+            (key_for(nodes, "board.sort"), _("sort")),
+            (key_for(nodes, "board.ended"), _("ended")),
+            (key_for(nodes, "board.fold"), _("fold lane")),
+            (key_for(nodes, "board.open"), _("open")),
+            (key_for(nodes, "board.timeline"), _("timeline")),
+        ]
+        keys = "  ".join(f"{k} {what}" for k, what in hints)
+        self.query_one("#filters-info", Static).update(" · ".join(parts) + "\n" + keys)
+        counts = model.column_counts()
+        colw = self.view.column_width()
+        titles = (_("collect"), _("run and monitor"), _("evaluate"))
+        cells = [fit(f" {t} · {number(n)}", colw) for t, n in zip(titles, counts, strict=True)]
+        self.query_one("#columns", Static).update("│".join(cells))
+
+    def on_resize(self) -> None:
+        if self.model is not None and self.model.loaded:
+            self.update_info()
+
+    # -- the cursor --------------------------------------------------------------------------
+
+    def selected(self) -> CycleSummary | None:
+        return self.view.selected if self.model is not None else None
+
+    def on_board_view_cursor_moved(self) -> None:
+        self.selection_changed()
+
+    def on_board_view_opened(self, message: BoardView.Opened) -> None:
+        self.ctx.open_cycle(message.key)
+
+    # -- changes from actions ----------------------------------------------------------------
+
+    def apply_change(self, message: CycleChanged) -> None:
+        model = self.model
+        assert model is not None
+        for key in message.deleted:
+            model.remove(key)
+        for cycle in [message.cycle, *message.created]:
+            model.put(CycleSummary.of(cycle))
+        model.relayout()
+        self.redraw(keep=message.cycle.key)
+
+    # -- filters -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "example":
+            return self.model is not None and self.model.loaded and not self.model.cards
+        if action == "fold":
+            return self.selected() is not None or None
+        return super().check_action(action, parameters)
+
+    def filter_by(self, **changes: object) -> None:
+        model = self.model
+        assert model is not None
+        model.filters = model.filters.with_(**changes)
+        model.relayout()
+        self.redraw()
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.filter_by(text=event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.view.focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_filters(self) -> None:
+        assert self.model is not None
+        form = FilterForm(self.model.filters, self.ctx.community, self.model.owners())
+        self.app.push_screen(form, lambda values: values is not None and self.filter_by(**values))
+
+    def action_sort(self) -> None:
+        assert self.model is not None
+        keys = list(SORTS)
+        self.filter_by(sort=keys[(keys.index(self.model.filters.sort) + 1) % len(keys)])
+
+    def action_ended(self) -> None:
+        assert self.model is not None
+        self.filter_by(show_ended=not self.model.filters.show_ended)
+
+    def action_fold(self) -> None:
+        self.view.action_toggle_lane()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def key_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.view.focus()
+
+    # -- the example -------------------------------------------------------------------------
+
+    def action_example(self) -> None:
+        self.load_example()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="act")
+    def load_example(self) -> None:
+        from tui.commands.data import example_path
+
+        ws = self.ctx.workspace
+        try:
+            data = portfolio.read(example_path(), ws.community)
+            ws.import_portfolio(data)
+        except CyclesError as exc:
+            self.app.post_message(ActionFailed("example", None, str(exc)))
+            return
+        self.post_message(ExampleLoaded(len(data.cycles)))
+
+    def on_example_loaded(self, message: ExampleLoaded) -> None:
+        text = ngettext("Loaded {n} example cycle", "Loaded {n} example cycles", message.count)
+        self.app.notify(text.format(n=message.count))
+        self.load()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield from super().palette_commands()
+        for action, (title, help_text) in BOARD_PALETTE.items():
+            if self.check_action(action, ()):
+                yield SystemCommand(_(title), _(help_text), getattr(self, f"action_{action}"))

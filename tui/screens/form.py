@@ -1,0 +1,136 @@
+"""``FormScreen``: the base of every modal form. It checks its fields as the user types, shows the
+first problem under the fields, and only saves (returns its values) when there is none."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, RadioSet, Select, SelectionList, Static, TextArea
+
+from cycles.i18n import N_, _
+from tui.widgets.keys import translate_bindings
+
+Values = dict[str, Any]
+Problem = tuple[str, str]  # field id, message
+
+
+def label(text: str, hint: str = "") -> ComposeResult:
+    yield Static(text, classes="field-label")
+    if hint:
+        yield Static(hint, classes="field-hint")
+
+
+def split_list(text: str) -> list[str]:
+    """"a, b; c" as ["a", "b", "c"]: lists are typed comma-separated."""
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class FormScreen(ModalScreen[Values | None]):
+    """A modal form; subclasses give ``heading``, ``fields``, ``problems`` and ``values``."""
+
+    CSS_PATH = "form.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("cancel"), id="form.cancel"),
+        Binding("ctrl+s", "save", N_("save"), id="form.save"),
+    ]
+
+    def __init__(self, subtitle: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.subtitle = subtitle
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def problems(self) -> list[Problem]:
+        return []
+
+    def values(self) -> Values:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(self.heading(), id="form-title")
+            if self.subtitle:
+                yield Static(self.subtitle, id="form-subtitle")
+            with VerticalScroll(id="form-fields"):
+                yield from self.fields()
+            yield Static("", id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        blink = bool(getattr(self.app, "cursor_blink", True))
+        for widget in self.query(Input):
+            widget.cursor_blink = blink
+        for area in self.query(TextArea):
+            area.cursor_blink = blink
+        self.validate()
+
+    # -- checking as the user types ----------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.changed()
+        self.validate()
+
+    def changed(self) -> None:
+        """Called after any field changed, before checking: forms adjust dependent fields here."""
+
+    def validate(self) -> bool:
+        problems = self.problems()
+        bad = {field for field, _msg in problems}
+        for widget in self.query(".field"):
+            widget.set_class(widget.id in bad, "-invalid")
+        self.query_one("#form-error", Static).update(problems[0][1] if problems else "")
+        self.query_one("#save", Button).disabled = bool(problems)
+        return not problems
+
+    # -- leaving -----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.validate():
+            self.dismiss(self.values())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    # -- reading fields ----------------------------------------------------------------------
+
+    def text(self, field: str) -> str:
+        widget: Widget = self.query_one(f"#{field}")
+        if isinstance(widget, TextArea):
+            return widget.text.strip()
+        assert isinstance(widget, Input)
+        return widget.value.strip()
+
+    def choice(self, field: str) -> Any:
+        value = self.query_one(f"#{field}", Select).value
+        return None if value is Select.NULL else value
