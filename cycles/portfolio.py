@@ -343,10 +343,10 @@ def _build(raw: PortfolioIn, community: Community, where: str, place: Callable[[
     seen: set[tuple[str, str, LinkKind]] = set()
     created_at = {c.key: c.created_at for c in cycles}
     for index, lk in enumerate(raw.links):
-        for end in (lk.source, lk.target):
+        for side, end in (("source", lk.source), ("target", lk.target)):
             if end not in known:
                 raise ImportFileError(
-                    f"{where}{place(('links', index))}: links.{index}: no cycle {end!r} in this file"
+                    f"{where}{place(('links', index, side))}: links.{index}: no cycle {end!r} in this file"
                 )
         if lk.source == lk.target:
             raise ImportFileError(

@@ -9,13 +9,16 @@ The review reads the same rows as domain records (:func:`read_cycles`).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, select, type_coerce
 from sqlalchemy.orm import aliased
+from sqlalchemy.types import NullType
 
 from cycles.model import (
     Collect,
@@ -71,11 +74,17 @@ ALL = Selection()
 class Rows:
     """The raw rows of one selection, each list in export order."""
 
-    cycles: list[Any] = field(default_factory=list)
-    iterations: list[Any] = field(default_factory=list)
-    notes: list[Any] = field(default_factory=list)
-    links: list[Any] = field(default_factory=list)
-    events: list[Any] = field(default_factory=list)
+    cycles: Sequence[Any] = ()
+    iterations: Sequence[Any] = ()
+    notes: Sequence[Any] = ()
+    links: Sequence[Any] = ()
+    events: Sequence[Any] = ()
+
+
+def _raw(column: Any, name: str | None = None) -> Any:
+    """A column read as the driver returns it, without SQLAlchemy's per-value result processing
+    (converting 700,000 datetimes and JSON values one by one costs seconds; see :func:`_ts`)."""
+    return type_coerce(column, NullType()).label(name or column.name)
 
 
 def read_rows(store: Store, selection: Selection = ALL) -> Rows:
@@ -84,25 +93,71 @@ def read_rows(store: Store, selection: Selection = ALL) -> Rows:
     rows = Rows()
     with store.read() as repo:
         session = repo.session
-        rows.cycles = list(session.execute(selection.where(select(_CYCLES)).order_by(C.key)))
-        its = select(_ITERATIONS, C.key.label("cycle_key")).join(_CYCLES, C.id == I.cycle_id)
-        rows.iterations = list(session.execute(selection.where(its).order_by(C.key, I.number)))
-        notes = select(_NOTES, C.key.label("cycle_key")).join(_CYCLES, C.id == N.cycle_id)
-        rows.notes = list(session.execute(selection.where(notes).order_by(C.key, N.iteration, N.at, N.id)))
+        cycle_cols = [_raw(col) for col in _CYCLES.columns]
+        rows.cycles = session.execute(selection.where(select(*cycle_cols)).order_by(C.key)).all()
+        its = select(*[_raw(col) for col in _ITERATIONS.columns], C.key.label("cycle_key"))
+        its = its.join(_CYCLES, C.id == I.cycle_id)
+        rows.iterations = session.execute(selection.where(its).order_by(C.key, I.number)).all()
+        notes = select(*[_raw(col) for col in _NOTES.columns], C.key.label("cycle_key"))
+        notes = notes.join(_CYCLES, C.id == N.cycle_id)
+        rows.notes = session.execute(selection.where(notes).order_by(C.key, N.iteration, N.at, N.id)).all()
         src, tgt = aliased(_CYCLES), aliased(_CYCLES)
         links = (
-            select(src.c.key.label("source"), tgt.c.key.label("target"), L.kind, L.created_at, L.note)
+            select(
+                src.c.key.label("source"),
+                tgt.c.key.label("target"),
+                L.kind,
+                _raw(L.created_at),
+                L.note,
+            )
             .join(src, src.c.id == L.source_id)
             .join(tgt, tgt.c.id == L.target_id)
         )
         if not selection.everything:
             links = links.where(L.source_id.in_(chosen), L.target_id.in_(chosen))
-        rows.links = list(session.execute(links.order_by(src.c.key, tgt.c.key, L.kind)))
-        events = select(E.cycle, E.at, E.actor, E.action, E.summary, E.before, E.after)
+        rows.links = session.execute(links.order_by(src.c.key, tgt.c.key, L.kind)).all()
+        events = select(E.cycle, _raw(E.at), E.actor, E.action, E.summary, _raw(E.before), _raw(E.after))
         if not selection.everything:
             events = events.where(E.cycle.in_(selection.where(select(C.key))))
-        rows.events = list(session.execute(events.order_by(E.id)))
+        rows.events = session.execute(events.order_by(E.id)).all()
     return rows
+
+
+# -- raw values -----------------------------------------------------------------------------------
+
+
+def _ts(value: Any) -> str | None:
+    """A stored instant as ISO 8601 UTC text (``iso``), fast for SQLite's stored text
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC), exact for the drivers that return datetimes."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            if value.endswith(".000000"):
+                return f"{value[:10]}T{value[11:19]}Z"
+            return f"{value[:10]}T{value[11:]}Z"
+        value = _dt(value)
+    return iso(value)
+
+
+def _dt(value: Any) -> Any:
+    """A stored instant as an aware UTC datetime."""
+    if value is None or isinstance(value, datetime):
+        return value.astimezone(UTC) if value is not None else None
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _day(value: Any) -> Any:
+    """A stored date as ISO text."""
+    if value is None:
+        return None
+    return value[:10] if isinstance(value, str) else value.isoformat()
+
+
+def _js(value: Any) -> Any:
+    """A stored JSON value (SQLite gives text, psycopg parsed values)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 # -- the portfolio document ---------------------------------------------------------------------
@@ -112,9 +167,9 @@ def _event(r: Any) -> dict[str, Any]:
     return {
         "action": r.action,
         "actor": r.actor,
-        "after": r.after,
-        "at": iso(r.at),
-        "before": r.before,
+        "after": _js(r.after),
+        "at": _ts(r.at),
+        "before": _js(r.before),
         "cycle": r.cycle,
         "summary": r.summary,
     }
@@ -122,12 +177,12 @@ def _event(r: Any) -> dict[str, Any]:
 
 def _iteration(r: Any, notes: list[dict[str, Any]]) -> dict[str, Any]:
     doc: dict[str, Any] = {
-        "opened": iso(r.opened_at),
-        "due_on": iso(r.due_on),
+        "opened": _ts(r.opened_at),
+        "due_on": _day(r.due_on),
         "collect": {
             "need": r.need,
-            "stakeholders_involved": r.stakeholders_involved,
-            "stakeholders_needed": r.stakeholders_needed,
+            "stakeholders_involved": _js(r.stakeholders_involved),
+            "stakeholders_needed": _js(r.stakeholders_needed),
             "preconditions": r.preconditions,
             "resources": r.resources,
         },
@@ -135,17 +190,17 @@ def _iteration(r: Any, notes: list[dict[str, Any]]) -> dict[str, Any]:
         "notes": notes,
     }
     if r.started_at is not None:
-        doc["started"] = iso(r.started_at)
+        doc["started"] = _ts(r.started_at)
     if r.evaluated_at is not None:
         doc["evaluation"] = {
-            "at": iso(r.evaluated_at),
+            "at": _ts(r.evaluated_at),
             "findings": r.findings or "",
-            "value_levels": r.value_levels or [],
-            "outcome_levels": r.outcome_levels or [],
-            "principles": r.principles or [],
+            "value_levels": _js(r.value_levels) or [],
+            "outcome_levels": _js(r.outcome_levels) or [],
+            "principles": _js(r.principles) or [],
         }
     if r.decision is not None:
-        decision = {"at": iso(r.decided_at), "kind": r.decision, "why": r.rationale}
+        decision = {"at": _ts(r.decided_at), "kind": r.decision, "why": r.rationale}
         if r.route_to is not None:
             decision["route_to"] = r.route_to
         doc["decision"] = decision
@@ -161,7 +216,7 @@ def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, A
     notes: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     for n in rows.notes:
         notes[(n.cycle_key, n.iteration)].append(
-            {"id": n.id, "at": iso(n.at), "author": n.author, "text": n.text}
+            {"id": n.id, "at": _ts(n.at), "author": n.author, "text": n.text}
         )
     iterations: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows.iterations:
@@ -180,9 +235,9 @@ def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, A
                 "cadence_days": c.cadence_days,
                 "owner": c.owner,
                 "owner_email": c.owner_email,
-                "stakeholders": c.stakeholders,
+                "stakeholders": _js(c.stakeholders),
                 "description": c.description,
-                "created": iso(c.created_at),
+                "created": _ts(c.created_at),
                 "iterations": iterations.pop(c.key, []),
                 "events": events.pop(c.key, []),
             }
@@ -196,7 +251,7 @@ def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, A
                 "source": lk.source,
                 "target": lk.target,
                 "kind": lk.kind,
-                "created": iso(lk.created_at),
+                "created": _ts(lk.created_at),
                 "note": lk.note,
             }
             for lk in rows.links
@@ -221,7 +276,7 @@ def cycles_of(rows: Rows) -> tuple[list[Cycle], list[Link]]:
     notes: dict[tuple[int, int], list[Note]] = defaultdict(list)
     for n in rows.notes:
         notes[(n.cycle_id, n.iteration)].append(
-            Note.model_construct(id=n.id, at=n.at, author=n.author, text=n.text)
+            Note.model_construct(id=n.id, at=_dt(n.at), author=n.author, text=n.text)
         )
     its: dict[int, list[Iteration]] = defaultdict(list)
     for r in rows.iterations:
@@ -236,11 +291,11 @@ def cycles_of(rows: Rows) -> tuple[list[Cycle], list[Link]]:
             cadence_days=c.cadence_days,
             owner=c.owner,
             owner_email=c.owner_email,
-            stakeholders=c.stakeholders,
+            stakeholders=_js(c.stakeholders),
             description=c.description,
             status=Status(c.status),
-            created_at=c.created_at,
-            ended_at=c.ended_at,
+            created_at=_dt(c.created_at),
+            ended_at=_dt(c.ended_at),
             iterations=its.get(c.id, []),
             version=c.version,
         )
@@ -249,7 +304,11 @@ def cycles_of(rows: Rows) -> tuple[list[Cycle], list[Link]]:
     ]
     links = [
         Link.model_construct(
-            source=lk.source, target=lk.target, kind=LinkKind(lk.kind), created_at=lk.created_at, note=lk.note
+            source=lk.source,
+            target=lk.target,
+            kind=LinkKind(lk.kind),
+            created_at=_dt(lk.created_at),
+            note=lk.note,
         )
         for lk in rows.links
     ]
@@ -260,31 +319,31 @@ def _domain_iteration(r: Any, notes: list[Note]) -> Iteration:
     evaluation = None
     if r.evaluated_at is not None:
         evaluation = Evaluation.model_construct(
-            at=r.evaluated_at,
+            at=_dt(r.evaluated_at),
             findings=r.findings or "",
-            value_levels=r.value_levels or [],
-            outcome_levels=r.outcome_levels or [],
-            principles=r.principles or [],
+            value_levels=_js(r.value_levels) or [],
+            outcome_levels=_js(r.outcome_levels) or [],
+            principles=_js(r.principles) or [],
         )
     decision = None
     if r.decision is not None:
         decision = Decision.model_construct(
-            kind=DecisionKind(r.decision), rationale=r.rationale, at=r.decided_at, route_to=r.route_to
+            kind=DecisionKind(r.decision), rationale=r.rationale, at=_dt(r.decided_at), route_to=r.route_to
         )
     return Iteration.model_construct(
         number=r.number,
         phase=Phase(r.phase),
-        opened_at=r.opened_at,
-        due_on=r.due_on,
+        opened_at=_dt(r.opened_at),
+        due_on=date.fromisoformat(_day(r.due_on)),
         collect=Collect.model_construct(
             need=r.need,
-            stakeholders_involved=r.stakeholders_involved,
-            stakeholders_needed=r.stakeholders_needed,
+            stakeholders_involved=_js(r.stakeholders_involved),
+            stakeholders_needed=_js(r.stakeholders_needed),
             preconditions=r.preconditions,
             resources=r.resources,
         ),
         context=r.context,
-        started_at=r.started_at,
+        started_at=_dt(r.started_at),
         notes=notes,
         evaluation=evaluation,
         decision=decision,

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import Date, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -29,17 +29,19 @@ from cycles.model import Status
 from cycles.reminders import Policy, Reminder, ReminderKind, kind_of
 from storage.repository import SqlCycleRepository
 from storage.store import Store
-from storage.tables import CycleRow, ReminderRow, ReminderStateRow
+from storage.tables import CycleRow, EventRow, ReminderRow, ReminderStateRow
 
 C = CycleRow.__table__.c  # type: ignore[attr-defined]
 R = ReminderRow.__table__.c  # type: ignore[attr-defined]
 S = ReminderStateRow.__table__.c  # type: ignore[attr-defined]
+E = EventRow.__table__.c  # type: ignore[attr-defined]
 REMINDER = ReminderRow.__table__  # type: ignore[attr-defined]
 STATE = ReminderStateRow.__table__  # type: ignore[attr-defined]
 
 LEASE = timedelta(minutes=15)  # how long a claim is held before another process may take it over
 FIRST_RETRY = timedelta(minutes=5)
 MAX_RETRY = timedelta(hours=6)
+RESCAN = timedelta(hours=1)  # an idle sweep reads the candidates again at least this often
 
 
 def new_token() -> str:
@@ -124,59 +126,77 @@ class ReminderStore:
     def __init__(self, store: Store, policy: Policy) -> None:
         self.store = store
         self.policy = policy
+        self._queries: dict[tuple[bool, bool], Any] = {}
+        # (last_day, newest event id, with_email, when) of the last scan that found nothing owed
+        self._quiet: tuple[date, Any, bool, datetime] | None = None
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _reached(self, last_day: date) -> Any:
-        """Cycles whose first reminder day (upcoming, or due with no lead) has been reached."""
-        groups = _lead_groups(self.policy)
-        horizon = last_day + timedelta(days=max(lead for lead, _, _ in groups))
-        return and_(
-            C.status == Status.ACTIVE.value,
-            C.due_on.is_not(None),
-            C.due_on <= horizon,
-            or_(
+    def _scan_query(self, *, only_new: bool, with_email: bool) -> Any:
+        """The candidate query, built once per variant; dates come in as bind parameters.
+
+        A cycle is a candidate when its first reminder day has been reached: its due date is at
+        most ``last_day + lead``, where the lead depends on the cadence (one range of cadences per
+        lead value). ``only_new`` keeps the cycles whose state says a reminder day has come that is
+        not handled yet (or has no current state), so an idle sweep reads next to nothing.
+        """
+        variant = (only_new, with_email)
+        if variant not in self._queries:
+            groups = _lead_groups(self.policy)
+            reached = or_(
                 *(
-                    and_(C.cadence_days.between(lo, hi), C.due_on <= last_day + timedelta(days=lead))
+                    and_(C.cadence_days.between(lo, hi), C.due_on <= bindparam(f"until_{lead}", type_=Date))
                     for lead, lo, hi in groups
                 )
-            ),
-        )
+            )
+            query = (
+                select(
+                    C.key,
+                    C.name,
+                    C.owner,
+                    C.owner_email,
+                    C.iteration,
+                    C.due_on,
+                    C.cadence_days,
+                    S.iteration.label("s_iteration"),
+                    S.due_on.label("s_due_on"),
+                    S.done,
+                    S.acknowledged,
+                    S.snoozed_until,
+                )
+                .select_from(CycleRow.__table__.outerjoin(STATE, S.cycle == C.key))  # type: ignore[attr-defined]
+                .where(
+                    C.status == Status.ACTIVE.value,
+                    C.due_on.is_not(None),
+                    C.due_on <= bindparam("horizon", type_=Date),
+                    reached,
+                )
+            )
+            if only_new:
+                query = query.where(
+                    or_(
+                        S.cycle.is_(None),
+                        S.iteration != C.iteration,
+                        S.due_on != C.due_on,
+                        S.next_day.is_(None),
+                        S.next_day <= bindparam("last_day", type_=Date),
+                    )
+                )
+            if not with_email:
+                # A process that cannot send email leaves owners who have an address to one that can.
+                query = query.where(C.owner_email == "")
+            self._queries[variant] = query
+        return self._queries[variant]
 
     def _scan(self, session: Session, now: datetime, *, only_new: bool, with_email: bool) -> list[Candidate]:
         last_day = self.policy.last_day(now)
-        query = (
-            select(
-                C.key,
-                C.name,
-                C.owner,
-                C.owner_email,
-                C.iteration,
-                C.due_on,
-                C.cadence_days,
-                S.iteration.label("s_iteration"),
-                S.due_on.label("s_due_on"),
-                S.done,
-                S.acknowledged,
-                S.snoozed_until,
-            )
-            .select_from(CycleRow.__table__.outerjoin(STATE, S.cycle == C.key))  # type: ignore[attr-defined]
-            .where(self._reached(last_day))
-        )
-        if only_new:
-            query = query.where(
-                or_(
-                    S.cycle.is_(None),
-                    S.iteration != C.iteration,
-                    S.due_on != C.due_on,
-                    S.next_day.is_(None),
-                    S.next_day <= last_day,
-                )
-            )
-        if not with_email:
-            # A process that cannot send email leaves the owners who have an address to one that can.
-            query = query.where(C.owner_email == "")
-        rows = session.execute(query).all()
+        leads = {lead for lead, _, _ in _lead_groups(self.policy)}
+        params: dict[str, Any] = {f"until_{lead}": last_day + timedelta(days=lead) for lead in leads}
+        params |= {"horizon": last_day + timedelta(days=max(leads)), "last_day": last_day}
+        query = self._scan_query(only_new=only_new, with_email=with_email)
+        if not only_new:
+            params.pop("last_day")
+        rows = session.execute(query, params).all()
         stale = [r.key for r in rows if r.s_iteration != r.iteration or r.s_due_on != r.due_on]
         handled = self._handled(session, stale) if stale else {}
         out: list[Candidate] = []
@@ -217,14 +237,36 @@ class ReminderStore:
         return out
 
     def owed(self, now: datetime, *, with_email: bool = True) -> list[tuple[Candidate, Reminder]]:
-        """The reminders owed at ``now`` that are not yet sent or acknowledged."""
+        """The reminders owed at ``now`` that are not yet sent or acknowledged.
+
+        After a scan that found nothing owed, the next one is skipped while nothing could have
+        made a reminder owed: the same reminder day (``last_day``), no change to any cycle (every
+        change writes an event, so the newest event id says), and at most ``RESCAN`` later. Any
+        process may have changed the cycles; the event id is read from the database each time.
+        """
+        last_day = self.policy.last_day(now)
         with self.store.read() as repo:
-            candidates = self._scan(repo.session, now, only_new=True, with_email=with_email)
-        out = []
+            session = repo.session
+            mark = session.execute(select(func.max(E.id))).scalar()
+            quiet = self._quiet
+            if (
+                quiet is not None
+                and quiet[:3] == (last_day, mark, with_email)
+                and timedelta(0) <= now - quiet[3] < RESCAN
+            ):
+                return []
+            candidates = self._scan(session, now, only_new=True, with_email=with_email)
+        out: list[tuple[Candidate, Reminder]] = []
+        handled: list[tuple[Candidate, int]] = []
         for c in candidates:
             reminder = self._owed(c, now)
             if reminder is not None:
                 out.append((c, reminder))
+            elif c.done is not None:
+                handled.append((c, c.done))  # state missing or stale, but its claim rows say handled
+        if handled:
+            self.store.write(lambda repo: self._advance_many(repo.session, handled, now))
+        self._quiet = (last_day, mark, with_email, now) if not out else None
         return out
 
     def _owed(self, c: Candidate, now: datetime, *, include_done: bool = False) -> Reminder | None:
@@ -308,63 +350,71 @@ class ReminderStore:
     def claim(self, owed: Sequence[tuple[Candidate, Reminder]], now: datetime, token: str) -> list[Claim]:
         """Claim ``owed`` in one transaction; returns the ones this process now holds.
 
-        A reminder is taken when its row is new, or when it exists unsent and unacknowledged with
-        its lease (a crashed sender's) or retry time passed. Everything else belongs to someone
-        else, or is done.
+        A reminder is taken when its row is new (the insert's unique key decides between
+        processes), or when it exists unsent and unacknowledged with its lease (a crashed
+        sender's) or its retry time passed. Everything else belongs to someone else, or is done.
         """
+        if not owed:
+            return []
+        by_key = {_ident(r): (c, r) for c, r in owed}
 
         def work(repo: SqlCycleRepository) -> list[Claim]:
             session = repo.session
+            lease = now + LEASE
+            # Take over the claimable rows that exist, then insert the rows that do not. In this
+            # order the update cannot touch a row this transaction has just inserted.
+            session.execute(
+                _RECLAIM,
+                [_key_params(r) | {"b_token": token, "b_now": now, "b_lease": lease} for _, r in owed],
+            )
+            _insert_rows(session, [_row(c, r, now, token) for c, r in owed])
             claims: list[Claim] = []
-            for candidate, reminder in owed:
-                row_id = _insert_claim(session, candidate, reminder, now, token)
-                attempts = 1
-                if row_id is None:
-                    taken = session.execute(
-                        update(REMINDER)
-                        .where(
-                            *_same(reminder),
-                            R.sent_at.is_(None),
-                            R.acknowledged_at.is_(None),
-                            or_(R.lease_until.is_(None), R.lease_until <= now),
-                        )
-                        .values(
-                            claimed_by=token,
-                            claimed_at=now,
-                            lease_until=now + LEASE,
-                            attempts=R.attempts + 1,
-                            recipient=candidate.owner_email,
-                        )
-                        .returning(R.id, R.attempts)
-                    ).first()
-                    if taken is None:
-                        continue
-                    row_id, attempts = taken
-                claims.append(Claim(int(row_id), token, reminder, candidate, int(attempts)))
+            for chunk in _chunks(sorted({c.key for c, _ in owed}), 500):
+                mine = session.execute(
+                    select(R.id, R.cycle, R.iteration, R.due_on, R.occurrence, R.attempts).where(
+                        R.cycle.in_(chunk), R.claimed_by == token, R.sent_at.is_(None)
+                    )
+                )
+                for row_id, cycle, iteration, due_on, occurrence, attempts in mine:
+                    found = by_key.get((cycle, iteration, due_on, occurrence))
+                    if found is not None:
+                        claims.append(Claim(int(row_id), token, found[1], found[0], int(attempts)))
             return claims
 
         return self.store.write(work)
 
     def mark_sent(self, claims: Iterable[Claim], now: datetime, channels: dict[int, str]) -> int:
-        """Mark delivered claims sent and move each cycle's state past them; returns how many
-        were still held (a claim whose lease another process took over is left to it)."""
+        """Mark delivered claims sent and move each cycle's state past them; returns how many were
+        still held (a claim another process took over after the lease is left to it)."""
         claims = list(claims)
+        if not claims:
+            return 0
 
         def work(repo: SqlCycleRepository) -> int:
             session = repo.session
-            marked = 0
-            for claim in claims:
-                result = session.execute(
-                    update(REMINDER)
-                    .where(R.id == claim.id, R.claimed_by == claim.token, R.sent_at.is_(None))
-                    .values(sent_at=now, channels=channels.get(claim.id, ""), lease_until=None)
+            held: set[int] = set()
+            for token in {c.token for c in claims}:
+                ids = [c.id for c in claims if c.token == token]
+                for chunk in _chunks(ids, 500):
+                    held.update(
+                        session.execute(
+                            select(R.id).where(R.id.in_(chunk), R.claimed_by == token, R.sent_at.is_(None))
+                        ).scalars()
+                    )
+            if held:
+                session.execute(
+                    _MARK_SENT,
+                    [
+                        {"b_id": c.id, "b_now": now, "b_channels": channels.get(c.id, "")}
+                        for c in claims
+                        if c.id in held
+                    ],
                 )
-                if result.rowcount == 1:  # type: ignore[attr-defined]
-                    marked += 1
-                    self._advance(session, claim.candidate, claim.reminder.occurrence, now)
-            return marked
+            # Delivered is delivered, held or not: the state moves on for every one of them.
+            self._advance_many(session, [(c.candidate, c.reminder.occurrence) for c in claims], now)
+            return len(held)
 
-        return self.store.write(work) if claims else 0
+        return self.store.write(work)
 
     def release(self, claim: Claim, now: datetime, error: str) -> None:
         """Give a claim back after a failed delivery; it is retried after a back-off."""
@@ -382,32 +432,55 @@ class ReminderStore:
 
         self.store.write(work)
 
-    def _advance(self, session: Session, c: Candidate, occurrence: int, now: datetime, **extra: Any) -> None:
-        """Record that ``occurrence`` of the cycle's current evaluation is handled."""
-        row = session.execute(select(STATE).where(S.cycle == c.key)).first()
-        current = row is not None and row.iteration == c.iteration and row.due_on == c.due_on
-        done = max(occurrence, row.done) if current and row.done is not None else occurrence  # type: ignore[union-attr]
-        acked = row.acknowledged if current else None  # type: ignore[union-attr]
-        snooze = row.snoozed_until if current else None  # type: ignore[union-attr]
-        if extra.get("acknowledged") is not None:
-            acked = max(extra["acknowledged"], acked) if acked is not None else extra["acknowledged"]
-        next_day = self.policy.next_day(
-            due_on=c.due_on, cadence_days=c.cadence_days, after=done, snoozed_until=snooze
-        )
-        _upsert_state(
-            session,
-            {
+    def _advance_many(
+        self,
+        session: Session,
+        handled: Sequence[tuple[Candidate, int]],
+        now: datetime,
+        *,
+        acknowledged: bool = False,
+        snooze: tuple[date, str] | None = None,
+    ) -> None:
+        """Record that these occurrences of the cycles' current evaluations are handled (sent or,
+        with ``acknowledged``, seen), or with ``snooze`` that reminders wait until a day."""
+        keys = sorted({c.key for c, _ in handled})
+        states: dict[str, Any] = {}
+        for chunk in _chunks(keys, 500):
+            states.update(
+                (row.cycle, row) for row in session.execute(select(STATE).where(S.cycle.in_(chunk)))
+            )
+        values: dict[str, dict[str, Any]] = {}
+        for c, occurrence in handled:
+            row = states.get(c.key)
+            if c.key in values:  # the same cycle twice in one batch: build on the first
+                prev = values[c.key]
+                done, acked = prev["done"], prev["acknowledged"]
+                until, by = prev["snoozed_until"], prev["snoozed_by"]
+            elif row is not None and row.iteration == c.iteration and row.due_on == c.due_on:
+                done, acked, until, by = row.done, row.acknowledged, row.snoozed_until, row.snoozed_by
+            else:
+                done = acked = until = by = None
+            if snooze is not None:
+                until, by = snooze
+            else:
+                done = occurrence if done is None else max(done, occurrence)
+                if acknowledged:
+                    acked = occurrence if acked is None else max(acked, occurrence)
+            next_day = self.policy.next_day(
+                due_on=c.due_on, cadence_days=c.cadence_days, after=done, snoozed_until=until
+            )
+            values[c.key] = {
                 "cycle": c.key,
                 "iteration": c.iteration,
                 "due_on": c.due_on,
                 "done": done,
                 "acknowledged": acked,
                 "next_day": next_day,
-                "snoozed_until": snooze,
-                "snoozed_by": row.snoozed_by if current else None,  # type: ignore[union-attr]
+                "snoozed_until": until,
+                "snoozed_by": by,
                 "updated_at": now,
-            },
-        )
+            }
+        _upsert_states(session, list(values.values()))
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -435,25 +508,8 @@ class ReminderStore:
         until = self.policy.snooze_until(now, days)
 
         def work(repo: SqlCycleRepository) -> date:
-            session = repo.session
-            c = self._current(session, key)
-            next_day = self.policy.next_day(
-                due_on=c.due_on, cadence_days=c.cadence_days, after=c.done, snoozed_until=until
-            )
-            _upsert_state(
-                session,
-                {
-                    "cycle": c.key,
-                    "iteration": c.iteration,
-                    "due_on": c.due_on,
-                    "done": c.done,
-                    "acknowledged": c.acknowledged,
-                    "next_day": next_day,
-                    "snoozed_until": until,
-                    "snoozed_by": actor[:120],
-                    "updated_at": now,
-                },
-            )
+            c = self._current(repo.session, key)
+            self._advance_many(repo.session, [(c, 0)], now, snooze=(until, actor[:120]))
             return until
 
         return self.store.write(work)
@@ -468,16 +524,57 @@ class ReminderStore:
             reminder = self._owed(c, now, include_done=True)
             if reminder is None:
                 return None
-            _insert_claim(session, c, reminder, now, None)
+            _insert_rows(session, [_row(c, reminder, now, None)])
             session.execute(
                 update(REMINDER)
                 .where(*_same(reminder), R.acknowledged_at.is_(None))
                 .values(acknowledged_at=now, acknowledged_by=actor[:120])
             )
-            self._advance(session, c, reminder.occurrence, now, acknowledged=reminder.occurrence)
+            self._advance_many(session, [(c, reminder.occurrence)], now, acknowledged=True)
             return reminder
 
         return self.store.write(work)
+
+
+def _ident(r: Reminder) -> tuple[str, int, date, int]:
+    return (r.cycle, r.iteration, r.due_on, r.occurrence)
+
+
+def _key_params(r: Reminder) -> dict[str, Any]:
+    return {
+        "b_cycle": r.cycle,
+        "b_iteration": r.iteration,
+        "b_due_on": r.due_on,
+        "b_kind": r.kind.value,
+        "b_occurrence": r.occurrence,
+    }
+
+
+_RECLAIM = (
+    update(REMINDER)
+    .where(
+        R.cycle == bindparam("b_cycle"),
+        R.iteration == bindparam("b_iteration"),
+        R.due_on == bindparam("b_due_on"),
+        R.kind == bindparam("b_kind"),
+        R.occurrence == bindparam("b_occurrence"),
+        R.sent_at.is_(None),
+        R.acknowledged_at.is_(None),
+        or_(R.lease_until.is_(None), R.lease_until <= bindparam("b_now")),
+    )
+    .values(
+        claimed_by=bindparam("b_token"),
+        claimed_at=bindparam("b_now"),
+        lease_until=bindparam("b_lease"),
+        attempts=R.attempts + 1,
+    )
+)
+
+_MARK_SENT = (
+    update(REMINDER)
+    .where(R.id == bindparam("b_id"), R.sent_at.is_(None))
+    .values(sent_at=bindparam("b_now"), channels=bindparam("b_channels"), lease_until=None)
+)
 
 
 def _same(reminder: Reminder) -> list[Any]:
@@ -490,14 +587,9 @@ def _same(reminder: Reminder) -> list[Any]:
     ]
 
 
-def _insert_claim(
-    session: Session, c: Candidate, reminder: Reminder, now: datetime, token: str | None
-) -> int | None:
-    """Insert the reminder's row unless it exists; the new row's id, or None on conflict.
-
-    With ``token`` None the row is recorded unclaimed (an acknowledgement of an unsent reminder).
-    """
-    values = {
+def _row(c: Candidate, reminder: Reminder, now: datetime, token: str | None) -> dict[str, Any]:
+    """A new claim row; with ``token`` None an unclaimed one (acknowledged before it was sent)."""
+    return {
         "cycle": reminder.cycle,
         "iteration": reminder.iteration,
         "due_on": reminder.due_on,
@@ -510,29 +602,38 @@ def _insert_claim(
         "lease_until": now + LEASE if token else None,
         "attempts": 1 if token else 0,
     }
-    dialect_insert = _conflict_insert(session)
-    if dialect_insert is not None:
-        stmt = dialect_insert(REMINDER).values(values).on_conflict_do_nothing().returning(R.id)
-        found = session.execute(stmt).scalar()
-        return None if found is None else int(found)
-    try:  # any other database: a savepoint, and the unique index refuses the duplicate
-        with session.begin_nested():
-            found = session.execute(insert(REMINDER).values(values).returning(R.id)).scalar()
-    except IntegrityError:
-        return None
-    return None if found is None else int(found)
 
 
-def _upsert_state(session: Session, values: dict[str, Any]) -> None:
-    dialect_insert = _conflict_insert(session)
-    changes = {k: v for k, v in values.items() if k != "cycle"}
-    if dialect_insert is not None:
-        stmt = dialect_insert(STATE).values(values)
-        session.execute(stmt.on_conflict_do_update(index_elements=[S.cycle], set_=changes))
+def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert the claim rows whose reminder has no row yet; existing ones are left as they are."""
+    if not rows:
         return
-    result = session.execute(update(STATE).where(S.cycle == values["cycle"]).values(changes))
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(insert(STATE).values(values))
+    dialect_insert = _conflict_insert(session)
+    if dialect_insert is not None:
+        session.execute(dialect_insert(REMINDER).on_conflict_do_nothing(), rows)
+        return
+    for row in rows:  # any other database: a savepoint each, and the unique index refuses
+        try:
+            with session.begin_nested():
+                session.execute(insert(REMINDER).values(row))
+        except IntegrityError:
+            pass
+
+
+def _upsert_states(session: Session, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    dialect_insert = _conflict_insert(session)
+    if dialect_insert is not None:
+        stmt = dialect_insert(STATE)
+        changes = {k: stmt.excluded[k] for k in rows[0] if k != "cycle"}
+        session.execute(stmt.on_conflict_do_update(index_elements=[S.cycle], set_=changes), rows)
+        return
+    for row in rows:
+        changes = {k: v for k, v in row.items() if k != "cycle"}
+        result = session.execute(update(STATE).where(S.cycle == row["cycle"]).values(changes))
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            session.execute(insert(STATE).values(row))
 
 
 def _conflict_insert(session: Session) -> Any:

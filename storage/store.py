@@ -7,6 +7,8 @@ from the start when the database reports a serialization failure.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -79,8 +81,11 @@ class Store:
                     return result
             except DBAPIError as exc:
                 if attempt < MAX_ATTEMPTS and self._retryable(exc):
+                    # Back off a random, growing while: writers that retry in step collide again,
+                    # and one can lose every attempt to the other.
+                    time.sleep(random.uniform(0, 0.002 * 2**attempt))
                     continue
-                if isinstance(exc, OperationalError):
+                if isinstance(exc, OperationalError) and not self._retryable(exc):
                     raise self._unreachable(exc) from exc
                 raise StorageError(f"{self.url}: {_first_line(exc)}; nothing was written") from exc
         raise AssertionError("unreachable")  # pragma: no cover

@@ -119,7 +119,6 @@ class EventRow(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
-
 class ReminderRow(SQLModel, table=True):
     """One evaluation reminder, claimed before it is sent (see ``storage.reminders``).
 

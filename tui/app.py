@@ -42,7 +42,7 @@ class CyclesApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", N_("palette"), id="app.palette", priority=True, show=False),
         Binding("ctrl+q", "quit", N_("quit"), id="app.quit", priority=True, show=False),
-        Binding("question_mark,f1", "help", N_("help"), id="app.help"),
+        Binding("question_mark,f1", "help", N_("help"), id="app.help", tooltip=N_("this help")),
         Binding("ctrl+t", "toggle_theme", N_("light or dark theme"), id="app.theme", show=False),
     ]
 
@@ -103,7 +103,7 @@ class CyclesApp(App[None]):
                 screen.apply_change(message)
         done = ActionsScreen.done_text(message)
         if done:
-            self.notify(done)
+            self.notify(done, markup=False)
         if message.action == "decide" and message.created:
             self.open_cycle(message.created[0].key)  # the other route: open the new line
 
@@ -117,7 +117,7 @@ class CyclesApp(App[None]):
         self.push_screen(ConflictScreen(key, message.detail), reload)
 
     def on_action_failed(self, message: ActionFailed) -> None:
-        self.notify(message.detail, title=_("Not done"), severity="error", timeout=8)
+        self.notify(message.detail, title=_("Not done"), severity="error", timeout=8, markup=False)
         if message.action == "open" and isinstance(self.screen, CycleScreen):
             self.pop_screen()
 
@@ -136,8 +136,12 @@ class CyclesApp(App[None]):
             yield from own()
         yield SystemCommand(_("View: timeline"), _("Cycles as bars over the months"), self.action_timeline)
         yield SystemCommand(_("View: help"), _("Every key, and how to walk a cycle"), self.action_help)
-        yield SystemCommand(_("App: light or dark theme"), _("Switch between light and dark"), self.action_toggle_theme)
-        yield SystemCommand(_("App: choose theme"), _("Pick one of Textual's themes"), self.action_change_theme)
+        yield SystemCommand(
+            _("App: light or dark theme"), _("Switch between light and dark"), self.action_toggle_theme
+        )
+        yield SystemCommand(
+            _("App: choose theme"), _("Pick one of Textual's themes"), self.action_change_theme
+        )
         yield SystemCommand(_("App: quit"), _("Leave Learning Cycles"), self.action_quit)
 
 

@@ -105,9 +105,9 @@ def open_workspace(url: str, community: Community, clock: FrozenClock) -> Worksp
 
 
 @pytest.fixture
-def filled(sqlite_url: str, community: Community, export_clock: FrozenClock) -> Iterator[Workspace]:
-    """The known portfolio in a SQLite file."""
-    ws = open_workspace(sqlite_url, community, export_clock)
+def filled(tmp_path: Path, community: Community, export_clock: FrozenClock) -> Iterator[Workspace]:
+    """The known portfolio in a SQLite file of its own."""
+    ws = open_workspace(f"sqlite:///{tmp_path / 'source.db'}", community, export_clock)
     build(ws, export_clock)
     yield ws
     ws.store.close()

@@ -34,12 +34,12 @@ def alembic_head() -> str:
 
 
 def test_head_is_the_newest_migration_script() -> None:
-    assert migrate.HEAD == alembic_head()
+    assert alembic_head() == migrate.HEAD
 
 
 def test_open_creates_the_schema_at_head_and_reopening_changes_nothing(db_url: str, store: Store) -> None:
     assert migrate.current_revision(store.engine) == migrate.HEAD
-    assert TABLES <= set(inspect(store.engine).get_table_names())
+    assert set(inspect(store.engine).get_table_names()) >= TABLES
     again = Store.open(db_url)
     try:
         assert migrate.current_revision(again.engine) == migrate.HEAD

@@ -24,7 +24,9 @@ SIZE = (120, 40)
 
 
 @pytest.fixture
-def open_workspace(sqlite_url: str, community: Community, clock: FrozenClock) -> Iterator[Callable[..., Workspace]]:
+def open_workspace(
+    sqlite_url: str, community: Community, clock: FrozenClock
+) -> Iterator[Callable[..., Workspace]]:
     stores: list[Store] = []
 
     def opener(actor: str = "tester") -> Workspace:
@@ -68,10 +70,13 @@ def app(workspace: Workspace, clock: FrozenClock) -> CyclesApp:
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Let every worker finish and every message it posted be handled."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+    app = pilot.app
     await pilot.pause()
+    for _ in range(10):
+        if all(worker.is_finished for worker in app.workers):
+            return
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:

@@ -134,16 +134,18 @@ async def test_actions_not_allowed_now_are_greyed_out(app: CyclesApp) -> None:
         assert screen.check_action("collect", ()) is True
         await press(pilot, "v")
         assert app.screen is screen  # nothing opened
-        footer = {k.action: k.disabled for k in screen.query("FooterKey")}  # type: ignore[attr-defined]
+        footer = {k.action: k.has_class("-disabled") for k in screen.query("FooterKey")}  # type: ignore[attr-defined]
         assert footer["evaluate"] is True and footer["collect"] is False
 
 
-async def test_decide_other_route_creates_the_linked_cycle_and_opens_it(app: CyclesApp, other: Workspace) -> None:
+async def test_decide_other_route_creates_the_linked_cycle_and_opens_it(
+    app: CyclesApp, other: Workspace
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await go_to(pilot, "partner-tiers")
         await press(pilot, "d")
-        await press(pilot, "down", "tab")  # other route
+        await press(pilot, "down", "space", "tab")  # other route
         await type_text(pilot, "Tiers do not fit schools")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CycleScreen)
@@ -165,7 +167,7 @@ async def test_drop_asks_first(app: CyclesApp, other: Workspace) -> None:
         await go_to(pilot, "showcase-boschveld")
         for answer, expected in (("n", Status.ACTIVE), ("y", Status.DROPPED)):
             await press(pilot, "d")
-            await press(pilot, "down", "down", "tab")
+            await press(pilot, "down", "down", "space", "tab")
             await type_text(pilot, "No partner for a next batch")
             await press(pilot, "ctrl+s")
             assert isinstance(app.screen, ConfirmScreen)

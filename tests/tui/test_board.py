@@ -38,7 +38,9 @@ async def test_board_paints_then_fills_from_a_worker(app: CyclesApp) -> None:
 async def test_due_badges_say_it_in_words_and_symbols(app: CyclesApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        screen = "\n".join(line.text for line in app.board.view.render_lines(app.board.view.region.reset_offset))
+        screen = "\n".join(
+            line.text for line in app.board.view.render_lines(app.board.view.region.reset_offset)
+        )
         assert "▲ overdue 16 Feb" in screen
         assert "● due today" in screen
         assert "○ upcoming 24 Mar" in screen

@@ -82,16 +82,35 @@ def allowed(summary: CycleSummary) -> list[str]:
 
 class ActionsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", N_("new"), id="board.new"),
-        Binding("e", "edit", N_("edit"), id="board.edit"),
-        Binding("c", "collect", N_("collect"), id="board.collect"),
-        Binding("s", "start", N_("start"), id="board.start"),
-        Binding("m", "note", N_("note"), id="board.note"),
-        Binding("v", "evaluate", N_("evaluate"), id="board.evaluate"),
-        Binding("d", "decide", N_("decide"), id="board.decide"),
-        Binding("l", "link", N_("link"), id="board.link"),
-        Binding("u", "undo", N_("undo"), id="board.undo"),
-        Binding("t", "app.timeline", N_("timeline"), show=False, id="board.timeline"),
+        Binding("n", "new", N_("new"), id="board.new", tooltip=N_("start a new cycle at iteration 1")),
+        Binding(
+            "e",
+            "edit",
+            N_("edit"),
+            id="board.edit",
+            tooltip=N_("edit name, owner, stakeholders, cadence, description"),
+        ),
+        Binding("c", "collect", N_("collect"), id="board.collect", tooltip=N_("record the collect findings")),
+        Binding("s", "start", N_("start"), id="board.start", tooltip=N_("start the run in one context")),
+        Binding("m", "note", N_("note"), id="board.note", tooltip=N_("add a dated monitoring note")),
+        Binding("v", "evaluate", N_("evaluate"), id="board.evaluate", tooltip=N_("evaluate the iteration")),
+        Binding(
+            "d",
+            "decide",
+            N_("decide"),
+            id="board.decide",
+            tooltip=N_("decide: next step, other route or drop"),
+        ),
+        Binding("l", "link", N_("link"), id="board.link", tooltip=N_("link the cycle to another one")),
+        Binding("u", "undo", N_("undo"), id="board.undo", tooltip=N_("undo the cycle's last change")),
+        Binding(
+            "t",
+            "app.timeline",
+            N_("timeline"),
+            show=False,
+            id="board.timeline",
+            tooltip=N_("timeline of the cycles shown"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -141,7 +160,9 @@ class ActionsScreen(Screen[None]):
     def action_new(self) -> None:
         form = NewCycleForm(self.ctx.community, owner=self.ctx.settings.user.name)
         ws = self.ctx.workspace
-        self.app.push_screen(form, lambda values: values and self.act("create", None, partial(ws.create, **values)))
+        self.app.push_screen(
+            form, lambda values: values and self.act("create", None, partial(ws.create, **values))
+        )
 
     def action_edit(self) -> None:
         self.begin("edit")
@@ -209,7 +230,9 @@ class ActionsScreen(Screen[None]):
             "decide": lambda: DecideForm(cycle, community),
             "link": lambda: LinkForm(cycle, self.ctx.known_cycles()),
         }
-        self.app.push_screen(forms[purpose](), lambda values: values and self.submit(purpose, cycle, version, values))
+        self.app.push_screen(
+            forms[purpose](), lambda values: values and self.submit(purpose, cycle, version, values)
+        )
 
     def submit(self, purpose: str, cycle: Cycle, version: int, values: Values) -> None:
         ws, key = self.ctx.workspace, cycle.key

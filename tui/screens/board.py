@@ -44,14 +44,45 @@ BOARD_PALETTE = {
 class BoardScreen(ActionsScreen):
     CSS_PATH = "board.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", N_("search"), show=False, id="board.search"),
-        Binding("f", "filters", N_("filter and sort"), show=False, id="board.filter"),
-        Binding("o", "sort", N_("sort"), show=False, id="board.sort"),
-        Binding("a", "ended", N_("ended"), show=False, id="board.ended"),
-        Binding("r", "reload", N_("reload"), show=False, id="board.reload"),
-        Binding("i", "example", N_("load example"), id="board.example"),
-        Binding("z", "fold", N_("fold lane"), show=False, id="board.fold"),
-        Binding("q", "app.quit", N_("quit"), show=False, id="board.quit"),
+        Binding(
+            "slash", "search", N_("search"), show=False, id="board.search", tooltip=N_("search as you type")
+        ),
+        Binding(
+            "f",
+            "filters",
+            N_("filter and sort"),
+            show=False,
+            id="board.filter",
+            tooltip=N_("filter by scale, type, owner, due state; sort"),
+        ),
+        Binding("o", "sort", N_("sort"), show=False, id="board.sort", tooltip=N_("next sort order")),
+        Binding(
+            "a",
+            "ended",
+            N_("ended"),
+            show=False,
+            id="board.ended",
+            tooltip=N_("show or hide dropped and rerouted cycles"),
+        ),
+        Binding(
+            "r", "reload", N_("reload"), show=False, id="board.reload", tooltip=N_("read all cycles again")
+        ),
+        Binding(
+            "i",
+            "example",
+            N_("load example"),
+            id="board.example",
+            tooltip=N_("load SPARK's example into an empty database"),
+        ),
+        Binding(
+            "z",
+            "fold",
+            N_("fold lane"),
+            show=False,
+            id="board.fold",
+            tooltip=N_("fold or unfold the lane under the cursor"),
+        ),
+        Binding("q", "app.quit", N_("quit"), show=False, id="board.quit", tooltip=N_("quit")),
     ]
 
     def __init__(self) -> None:
@@ -66,14 +97,14 @@ class BoardScreen(ActionsScreen):
         view.labels = {s.key: s.label.get(lang) for s in community.scales}
         view.type_labels = {t.key: t.label.get(lang) for t in community.activity_types}
         with Horizontal(id="topbar"):
-            yield Static(f"Learning Cycles · {community.name}", id="title")
+            yield Static(f"Learning Cycles · {community.name}", id="title", markup=False)
             yield Static(long_day(self.ctx.today()), id="today")
         with Horizontal(id="bar"):
             yield Input(placeholder=_("Search name, key, owner, type  ( / )"), id="search")
-            yield Static(_("Loading cycles…"), id="filters-info")
-        yield Static("", id="columns")
+            yield Static(_("Loading cycles…"), id="filters-info", markup=False)
+        yield Static("", id="columns", markup=False)
         yield view
-        yield Static("", id="hint")
+        yield Static("", id="hint", markup=False)
         yield Footer()
 
     @property
@@ -100,6 +131,7 @@ class BoardScreen(ActionsScreen):
         assert self.model is not None
         self.model.load(message.summaries, message.today)
         self.redraw()
+        self.refresh_bindings()  # "load example" depends on whether there are cycles
 
     def redraw(self, keep: str | None = None) -> None:
         """After the data or the filters changed: lay out again and update counts."""
@@ -117,7 +149,6 @@ class BoardScreen(ActionsScreen):
                 + "\n"
                 + _("or run `cycles import examples/spark.yaml` in a terminal.")
             )
-        self.refresh_bindings()
 
     def update_info(self) -> None:
         model = self.model
@@ -254,7 +285,7 @@ class BoardScreen(ActionsScreen):
 
     def on_example_loaded(self, message: ExampleLoaded) -> None:
         text = ngettext("Loaded {n} example cycle", "Loaded {n} example cycles", message.count)
-        self.app.notify(text.format(n=message.count))
+        self.app.notify(text.format(n=message.count), markup=False)
         self.load()
 
     def palette_commands(self) -> Iterable[SystemCommand]:

@@ -32,11 +32,18 @@ class ConflictScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict"):
-            yield Static(_("Someone else changed {key} meanwhile").format(key=self.key), id="conflict-title")
             yield Static(
-                _("Nothing was saved, so their change is kept. Reload to see the cycle as it is now, then try again.")
+                _("Someone else changed {key} meanwhile").format(key=self.key),
+                id="conflict-title",
+                markup=False,
             )
-            yield Static(self.detail, id="conflict-detail")
+            yield Static(
+                _(
+                    "Nothing was saved, so their change is kept. "
+                    "Reload to see the cycle as it is now, then try again."
+                )
+            )
+            yield Static(self.detail, id="conflict-detail", markup=False)
             with Horizontal(id="conflict-buttons"):
                 yield Button(_("Reload"), id="reload", variant="warning")
                 yield Button(_("Close"), id="close")

@@ -26,8 +26,10 @@ from tui.widgets import cycle_detail
 class CycleScreen(ActionsScreen):
     CSS_PATH = "cycle.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("back"), id="cycle.back"),
-        Binding("r", "reload", N_("reload"), show=False, id="cycle.reload"),
+        Binding("escape", "back", N_("back"), id="cycle.back", tooltip=N_("back to the board")),
+        Binding(
+            "r", "reload", N_("reload"), show=False, id="cycle.reload", tooltip=N_("read the cycle again")
+        ),
     ]
 
     def __init__(self, key: str) -> None:
@@ -37,7 +39,7 @@ class CycleScreen(ActionsScreen):
         self.links: list[Link] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(self.key, id="cycle-title")
+        yield Static(self.key, id="cycle-title", markup=False)
         with Horizontal(id="cycle-body"):
             with VerticalScroll(id="detail"):
                 yield Static(_("Loading…"), id="loading")
@@ -86,7 +88,11 @@ class CycleScreen(ActionsScreen):
         options.clear_options()
         for lk in links:
             other = lk.target if lk.source == cycle.key else lk.source
-            text = f"{link_label(lk.kind.value)} → {other}" if lk.source == cycle.key else f"← {other} {link_label(lk.kind.value)}"
+            text = (
+                f"{link_label(lk.kind.value)} → {other}"
+                if lk.source == cycle.key
+                else f"← {other} {link_label(lk.kind.value)}"
+            )
             options.add_option(Option(text, id=other))
         if not links:
             options.add_option(Option(_("no links yet (l links one)"), disabled=True))
@@ -105,7 +111,9 @@ class CycleScreen(ActionsScreen):
             self.cycle = message.cycle
             self.load()  # links and history changed too: read this one cycle again
         elif self.key in message.deleted:
-            self.app.notify(_("{key} no longer exists").format(key=self.key), severity="warning")
+            self.app.notify(
+                _("{key} no longer exists").format(key=self.key), severity="warning", markup=False
+            )
             self.dismiss()
 
     def palette_commands(self) -> Iterable[SystemCommand]:

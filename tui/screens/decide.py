@@ -42,12 +42,17 @@ class DecideForm(FormScreen):
         with Vertical(id="route"):
             lang = language()
             types = [
-                (self.community.label("activity_type", t.key, lang), t.key) for t in self.community.activity_types
+                (self.community.label("activity_type", t.key, lang), t.key)
+                for t in self.community.activity_types
             ]
             yield from label(_("Name of the new route"))
-            yield Input(_("{name} (other route)").format(name=self.cycle.name), id="route_name", classes="field")
+            yield Input(
+                _("{name} (other route)").format(name=self.cycle.name), id="route_name", classes="field"
+            )
             yield from label(_("Activity type of the new route"))
-            yield Select(types, value=self.cycle.activity_type, allow_blank=False, id="route_type", classes="field")
+            yield Select(
+                types, value=self.cycle.activity_type, allow_blank=False, id="route_type", classes="field"
+            )
             yield from label(_("Carry over"))
             yield Checkbox(_("owner"), True, id="carry_owner")
             yield Checkbox(_("stakeholders"), True, id="carry_stakeholders")
@@ -76,6 +81,14 @@ class DecideForm(FormScreen):
     def values(self) -> Values:
         values: Values = {"kind": self.kind, "why": self.text("why")}
         if self.kind is DecisionKind.ROUTE:
-            carry = [k for k in ("owner", "stakeholders", "collect") if self.query_one(f"#carry_{k}", Checkbox).value]
-            values |= {"route_name": self.text("route_name"), "route_type": self.choice("route_type"), "carry": carry}
+            carry = [
+                k
+                for k in ("owner", "stakeholders", "collect")
+                if self.query_one(f"#carry_{k}", Checkbox).value
+            ]
+            values |= {
+                "route_name": self.text("route_name"),
+                "route_type": self.choice("route_type"),
+                "carry": carry,
+            }
         return values

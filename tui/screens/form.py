@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, RadioSet, Select, SelectionList, Static, TextArea
@@ -27,7 +28,7 @@ def label(text: str, hint: str = "") -> ComposeResult:
 
 
 def split_list(text: str) -> list[str]:
-    """"a, b; c" as ["a", "b", "c"]: lists are typed comma-separated."""
+    """ "a, b; c" as ["a", "b", "c"]: lists are typed comma-separated."""
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
@@ -44,6 +45,8 @@ class FormScreen(ModalScreen[Values | None]):
         super().__init__()
         translate_bindings(self)
         self.subtitle = subtitle
+        self.touched: set[str] = set()  # fields the user changed: only those are marked invalid
+        self.tried = False  # after a save attempt every invalid field is marked
 
     def heading(self) -> str:
         raise NotImplementedError
@@ -59,12 +62,12 @@ class FormScreen(ModalScreen[Values | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Static(self.heading(), id="form-title")
+            yield Static(self.heading(), id="form-title", markup=False)
             if self.subtitle:
-                yield Static(self.subtitle, id="form-subtitle")
-            with VerticalScroll(id="form-fields"):
+                yield Static(self.subtitle, id="form-subtitle", markup=False)
+            with VerticalScroll(id="form-fields", can_focus=False):
                 yield from self.fields()
-            yield Static("", id="form-error")
+            yield Static("", id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
@@ -76,6 +79,8 @@ class FormScreen(ModalScreen[Values | None]):
         for area in self.query(TextArea):
             area.cursor_blink = blink
         self.validate()
+        # Focusing the first field may scroll its label out of view; show the form from the top.
+        self.call_after_refresh(self.query_one("#form-fields").scroll_home, animate=False)
 
     # -- checking as the user types ----------------------------------------------------------
 
@@ -85,7 +90,10 @@ class FormScreen(ModalScreen[Values | None]):
     @on(SelectionList.SelectedChanged)
     @on(RadioSet.Changed)
     @on(Checkbox.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event: Message) -> None:
+        control = getattr(event, "control", None)
+        if control is not None and control.id and control.has_focus_within:
+            self.touched.add(control.id)
         self.changed()
         self.validate()
 
@@ -96,7 +104,8 @@ class FormScreen(ModalScreen[Values | None]):
         problems = self.problems()
         bad = {field for field, _msg in problems}
         for widget in self.query(".field"):
-            widget.set_class(widget.id in bad, "-invalid")
+            shown = self.tried or widget.id in self.touched
+            widget.set_class(shown and widget.id in bad, "-invalid")
         self.query_one("#form-error", Static).update(problems[0][1] if problems else "")
         self.query_one("#save", Button).disabled = bool(problems)
         return not problems
@@ -104,6 +113,7 @@ class FormScreen(ModalScreen[Values | None]):
     # -- leaving -----------------------------------------------------------------------------
 
     def action_save(self) -> None:
+        self.tried = True
         if self.validate():
             self.dismiss(self.values())
 

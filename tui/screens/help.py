@@ -75,7 +75,8 @@ class HelpScreen(Screen[None]):
         table.add_column(min_width=36)
         table.add_column(style="dim")
         for b in bindings:
-            table.add_row(key_display(self, b), translated(b).description, b.id or "")
+            t = translated(b)
+            table.add_row(key_display(self, b), t.tooltip or t.description, b.id or "")
         return table
 
     def guide(self) -> str:
@@ -84,9 +85,9 @@ class HelpScreen(Screen[None]):
             _("{key}  new cycle: choose the activity type first; scale level and cadence follow.").format(
                 key=k("board.new")
             ),
-            _("{key}  collect: what is needed, for and with which stakeholders, preconditions, resources.").format(
-                key=k("board.collect")
-            ),
+            _(
+                "{key}  collect: what is needed, for and with which stakeholders, preconditions, resources."
+            ).format(key=k("board.collect")),
             _("{key}  start the run in one specific context.").format(key=k("board.start")),
             _("{key}  add a dated monitoring note while it runs.").format(key=k("board.note")),
             _("{key}  evaluate: findings, value created, outcome levels, design principles.").format(
@@ -96,9 +97,9 @@ class HelpScreen(Screen[None]):
                 "{key}  decide: next step (the next iteration opens at collect), other route (a new, "
                 "linked cycle opens), or drop (after you confirm)."
             ).format(key=k("board.decide")),
-            _("{key}  undo the cycle's last change; {open} opens a cycle; {timeline} shows the timeline.").format(
-                key=k("board.undo"), open=k("board.open"), timeline=k("board.timeline")
-            ),
+            _(
+                "{key}  undo the cycle's last change; {open} opens a cycle; {timeline} shows the timeline."
+            ).format(key=k("board.undo"), open=k("board.open"), timeline=k("board.timeline")),
             _("Keys of actions the cycle's state does not allow are greyed out in the footer."),
         ]
         return "\n".join(f"{i}. {step}" for i, step in enumerate(steps, start=1))

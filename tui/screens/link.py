@@ -28,7 +28,7 @@ class LinkForm(FormScreen):
         yield from label(_("Other cycle (its key)"), _("Type a few letters; → accepts the suggestion."))
         suggester = SuggestFromList(sorted(self.known), case_sensitive=False)
         yield Input("", id="target", classes="field", suggester=suggester)
-        yield Static("", id="target-name", classes="field-hint")
+        yield Static("", id="target-name", classes="field-hint", markup=False)
         yield from label(_("Note"))
         yield Input("", id="note", classes="field")
 
@@ -46,4 +46,8 @@ class LinkForm(FormScreen):
         return []
 
     def values(self) -> Values:
-        return {"target": self.text("target"), "kind": LinkKind(self.choice("kind")), "note": self.text("note")}
+        return {
+            "target": self.text("target"),
+            "kind": LinkKind(self.choice("kind")),
+            "note": self.text("note"),
+        }

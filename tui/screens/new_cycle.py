@@ -31,7 +31,9 @@ class NewCycleForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         lang = language()
-        types = [(self.community.label("activity_type", t.key, lang), t.key) for t in self.community.activity_types]
+        types = [
+            (self.community.label("activity_type", t.key, lang), t.key) for t in self.community.activity_types
+        ]
         yield from label(_("Activity type"), _("Choose this first: it sets the scale, level and cadence."))
         yield Select(types, prompt=_("Choose an activity type"), id="type", classes="field")
         yield from label(_("Scale level"))

@@ -46,7 +46,14 @@ class BoardView(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", N_("page down"), show=False, id="board.page_down"),
         Binding("home", "edge(0)", N_("first cycle"), show=False, id="board.first"),
         Binding("end", "edge(1)", N_("last cycle"), show=False, id="board.last"),
-        Binding("enter", "open", N_("open"), show=False, id="board.open"),
+        Binding(
+            "enter",
+            "open",
+            N_("open"),
+            show=False,
+            id="board.open",
+            tooltip=N_("open the cycle under the cursor"),
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -224,7 +231,9 @@ class BoardView(ScrollView, can_focus=True):
         cycles = ngettext("{n} cycle", "{n} cycles", n).format(n=number(n))
         counts = " · ".join(
             f"{label} {number(len(col))}"
-            for label, col in zip((_("collect"), _("run and monitor"), _("evaluate")), lane.columns, strict=True)
+            for label, col in zip(
+                (_("collect"), _("run and monitor"), _("evaluate")), lane.columns, strict=True
+            )
         )
         text = f" {arrow} {title} · {cycles}   {counts}"
         return Strip([Segment(fit(text, width), self.get_component_rich_style("board--lane"))], width)

@@ -71,11 +71,12 @@ def strip(cycle: Cycle, zone: ZoneInfo, today: date, width: int = 44) -> Text:
         for x in range(a, max(a + 1, b + 1)):
             d = start + timedelta(days=x * per_cell)
             if it.decision is not None or d <= today:
-                bar[x] = "▲" if it.decision is None and d > it.due_on else "█"
+                bar[x] = "▲" if it.decision is None and d > it.due_on else "█▓"[(it.number - 1) % 2]
             else:
                 bar[x] = "░"
         text.append(f"#{it.number:<3}", style="bold")
-        text.append("".join(bar), style="cyan" if it.number % 2 else "magenta")
+        for ch in bar:
+            text.append(ch, style={"▲": "bold red", "░": "dim"}.get(ch, "cyan" if it.number % 2 else "blue"))
         until = day(it.decision.at.astimezone(zone).date(), today) if it.decision else "…"
         outcome = decision_label(it.decision.kind.value) if it.decision else phase_label(it.phase.value)
         text.append(f" {day(opened, today)} – {until} · {outcome}\n", style="dim")
@@ -86,7 +87,9 @@ def iteration(it: Iteration, zone: ZoneInfo, community: Community) -> Text:
     lang = language()
     text = Text()
     text.append(f"{_('Iteration')} {it.number}", style="bold underline")
-    text.append(f"  {phase_label(it.phase.value)} · {_('opened')} {moment(it.opened_at, zone)}\n", style="dim")
+    text.append(
+        f"  {phase_label(it.phase.value)} · {_('opened')} {moment(it.opened_at, zone)}\n", style="dim"
+    )
     c = it.collect
     if not c.is_empty():
         text.append(f"{_('Collect')}\n", style="bold")
@@ -108,11 +111,21 @@ def iteration(it: Iteration, zone: ZoneInfo, community: Community) -> Text:
         text.append(f"{_('Evaluation')}", style="bold")
         text.append(f"  {moment(ev.at, zone)}\n", style="dim")
         _row(text, "  " + _("findings"), ev.findings)
-        _row(text, "  " + _("value"), ", ".join(community.label("value_level", k, lang) for k in ev.value_levels))
         _row(
-            text, "  " + _("outcome"), ", ".join(community.label("outcome_level", k, lang) for k in ev.outcome_levels)
+            text,
+            "  " + _("value"),
+            ", ".join(community.label("value_level", k, lang) for k in ev.value_levels),
         )
-        _row(text, "  " + _("principles"), ", ".join(community.label("principle", k, lang) for k in ev.principles))
+        _row(
+            text,
+            "  " + _("outcome"),
+            ", ".join(community.label("outcome_level", k, lang) for k in ev.outcome_levels),
+        )
+        _row(
+            text,
+            "  " + _("principles"),
+            ", ".join(community.label("principle", k, lang) for k in ev.principles),
+        )
     if it.decision is not None:
         d = it.decision
         text.append(f"{_('Decision')}: ", style="bold")
@@ -125,11 +138,29 @@ def iteration(it: Iteration, zone: ZoneInfo, community: Community) -> Text:
     return text
 
 
+def action_label(action: str) -> str:
+    """What a history event did, in words."""
+    return {
+        "create": _("created"),
+        "import": _("imported"),
+        "edit": _("edited"),
+        "collect": _("collect findings"),
+        "start": _("run started"),
+        "note": _("monitoring note"),
+        "evaluate": _("evaluated"),
+        "decide-next": _("decided: next step"),
+        "decide-route": _("decided: other route"),
+        "decide-drop": _("decided: drop"),
+        "link": _("linked"),
+        "undo": _("undone"),
+    }.get(action, action)
+
+
 def history(events: list[Event], zone: ZoneInfo) -> Text:
     text = Text()
     for e in reversed(events):
         text.append(f"{moment(e.at, zone)} ", style="dim")
-        text.append(f"{e.action}", style="bold")
+        text.append(action_label(e.action), style="bold")
         text.append(f" {e.actor}", style="dim")
         if e.summary:
             text.append(f"\n  {e.summary}")

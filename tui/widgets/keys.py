@@ -26,7 +26,9 @@ def translated(binding: Binding) -> Binding:
 
 def translate_bindings(node: DOMNode) -> None:
     # ``_bindings`` is the node's own copy of its class bindings (Textual copies it per instance).
-    keys = {key: [translated(b) for b in bindings] for key, bindings in node._bindings.key_to_bindings.items()}
+    keys = {
+        key: [translated(b) for b in bindings] for key, bindings in node._bindings.key_to_bindings.items()
+    }
     node._bindings = BindingsMap.from_keys(keys)
 
 
@@ -34,7 +36,9 @@ def key_display(node: DOMNode, binding: Binding) -> str:
     """How the app shows a binding's key, after the user's keymap."""
     keymap: dict[str, str] = getattr(node.app, "keymap", {})
     key = keymap.get(binding.id, binding.key) if binding.id else binding.key
-    return " / ".join(node.app.get_key_display(replace(binding, key=k.strip(), key_display=None)) for k in key.split(","))
+    return " / ".join(
+        node.app.get_key_display(replace(binding, key=k.strip(), key_display=None)) for k in key.split(",")
+    )
 
 
 def key_for(nodes: list[DOMNode], binding_id: str) -> str:

@@ -124,6 +124,8 @@ class TimelineView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         bars = max(0, width - LABEL)
         x0 = self.scroll_offset.x
+        if not self.columns:  # nothing read yet
+            return Strip.blank(width, self.rich_style)
         if y < HEADER:
             return self._header(y, x0, bars, width)
         index = y - HEADER + self.scroll_offset.y

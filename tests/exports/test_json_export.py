@@ -1,0 +1,147 @@
+"""The lossless JSON export: read back by the json module, byte-identical after a round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cycles.community import Community
+from cycles.errors import ImportFileError
+from cycles.repository import CycleFilter
+from storage.export import Selection, read_document
+from storage.formats import portfolio_json
+from tests.conftest import FrozenClock
+from tests.exports.conftest import at, build, open_workspace
+
+
+def _sorted_everywhere(value: Any, path: str = "$") -> None:
+    if isinstance(value, dict):
+        assert list(value) == sorted(value), f"keys not sorted at {path}"
+        for k, v in value.items():
+            _sorted_everywhere(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _sorted_everywhere(v, f"{path}[{i}]")
+
+
+def test_json_reads_back_with_sorted_keys_and_every_record(filled, out: Path) -> None:
+    path = out / "p.json"
+    counts = portfolio_json.export(filled.store, filled.community, path)
+    data = json.loads(path.read_text("utf-8"))
+    _sorted_everywhere(data)
+    assert data["version"] == 1 and data["community"] == "SPARK"
+    keys = [c["key"] for c in data["cycles"]]
+    assert keys == sorted(keys)
+    assert counts == {"cycles": 8, "iterations": 9, "notes": 3, "evaluations": 5, "links": 2, "events": counts["events"]}
+    nano = next(c for c in data["cycles"] if c["key"] == "nano-ai")
+    assert nano["iterations"][1]["decision"] == {
+        "at": "2026-08-01T09:00:00Z", "kind": "route", "why": "Turn it into a training", "route_to": "nano-ai-training",
+    }  # fmt: skip
+    assert nano["iterations"][0]["evaluation"]["principles"] == ["above-all-do", "hinge"]
+    assert [e["action"] for e in nano["events"]][:3] == ["create", "start", "note"]
+    # the undone route of sat-brabant left history without a cycle: kept at the top level
+    assert {e["cycle"] for e in data["events"]} == {"sat-eindhoven"}
+    assert {(lk["source"], lk["target"], lk["kind"]) for lk in data["links"]} == {
+        ("nano-ai-training", "nano-ai", "route_of"),
+        ("showcase-bb", "nano-ai", "related"),
+    }
+    assert "version_id" not in path.read_text() and '"id":1' not in path.read_text()
+
+
+def _round_trip(source_ws, target_url: str, community: Community, clock: FrozenClock, out: Path) -> None:
+    first, second = out / "first.json", out / "second.json"
+    portfolio_json.export(source_ws.store, community, first)
+    target = open_workspace(target_url, community, clock)
+    try:
+        assert target.list(CycleFilter(include_ended=True)) == []
+        target.import_portfolio(portfolio_json.read(first, community))
+        portfolio_json.export(target.store, community, second)
+        assert second.read_bytes() == first.read_bytes()
+        # and the database behind it is the same: every cycle with its history and links
+        for key in ("nano-ai", "showcase-bb", "fund-partner"):
+            a, b = source_ws.detail(key), target.detail(key)
+            assert a[0].model_copy(update={"version": 0}) == b[0].model_copy(update={"version": 0})
+            assert a[1] == b[1] and a[2] == b[2]
+        with source_ws.store.read() as a, target.store.read() as b:
+            assert a.history("sat-eindhoven") == b.history("sat-eindhoven") != []
+    finally:
+        target.store.close()
+
+
+def test_round_trip_into_db_url_is_byte_identical(filled, db_url: str, community, export_clock, out) -> None:
+    _round_trip(filled, db_url, community, export_clock, out)
+
+
+def test_round_trip_from_db_url_is_byte_identical(db_url: str, community, export_clock, tmp_path, out) -> None:
+    source = open_workspace(db_url, community, export_clock)
+    try:
+        build(source, export_clock)
+        _round_trip(source, f"sqlite:///{tmp_path / 'target.db'}", community, export_clock, out)
+    finally:
+        source.store.close()
+
+
+def test_filters_select_cycles_and_the_links_among_them(filled, out: Path) -> None:
+    doc = read_document(filled.store, "SPARK", Selection(scales=("inhoud",)))
+    assert [c["key"] for c in doc["cycles"]] == ["nano-ai", "nano-ai-training", "opencoffee", "showcase-bb"]
+    assert len(doc["links"]) == 2 and "events" not in doc
+    doc = read_document(filled.store, "SPARK", Selection(types=("funding-route", "event")))
+    assert [c["key"] for c in doc["cycles"]] == ["fund-partner", "fund-project", "fund-subsidy", "opencoffee"]
+    assert doc["links"] == []
+
+
+def test_syntax_error_names_line_and_column(tmp_path: Path, community) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 1,\n "cycles": [\n  {"key": "a",, }\n ]}\n')
+    with pytest.raises(ImportFileError, match=r"bad\.json:3:\d+: not valid JSON"):
+        portfolio_json.read(bad, community)
+
+
+def test_deep_nesting_is_refused_cleanly(tmp_path: Path, community) -> None:
+    bad = tmp_path / "deep.json"
+    bad.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ImportFileError, match="deep.json"):
+        portfolio_json.read(bad, community)
+
+
+def test_event_under_the_wrong_cycle_is_refused(filled, out: Path, community) -> None:
+    path = out / "p.json"
+    portfolio_json.export(filled.store, community, path)
+    data = json.loads(path.read_text())
+    data["cycles"][0]["events"][0]["cycle"] = "someone-else"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ImportFileError, match=r"cycles\.0\.events\.0: the event belongs to cycle 'someone-else'"):
+        portfolio_json.read(path, community)
+
+
+def test_bad_event_names_its_json_path(filled, out: Path, community) -> None:
+    path = out / "p.json"
+    portfolio_json.export(filled.store, community, path)
+    data = json.loads(path.read_text())
+    data["cycles"][2]["events"][0]["at"] = "2026-06-01T09:00:00"  # no zone
+    path.write_text(json.dumps(data))
+    with pytest.raises(ImportFileError, match=r"cycles\.2\.events\.0\.at: .*timezone"):
+        portfolio_json.read(path, community)
+
+
+def test_route_to_outside_a_filtered_export_is_refused_on_import(filled, out: Path, community) -> None:
+    path = out / "p.json"
+    portfolio_json.write(read_document(filled.store, "SPARK", Selection(types=("nanomodule",))), path)
+    with pytest.raises(ImportFileError, match="route_to 'nano-ai-training' is not a cycle in this file"):
+        portfolio_json.read(path, community)
+
+
+def test_export_keeps_microseconds_and_zones(sqlite_url, community, out: Path) -> None:
+    clock = FrozenClock(at(3, 29, 1).replace(microsecond=123456))
+    ws = open_workspace(sqlite_url, community, clock)
+    try:
+        ws.create(name="Precise", activity_type="nanomodule", key="precise")
+        portfolio_json.export(ws.store, community, out / "p.json")
+        data = json.loads((out / "p.json").read_text())
+        assert data["cycles"][0]["created"] == "2026-03-29T01:00:00.123456Z"
+        assert data["cycles"][0]["iterations"][0]["due_on"] == "2026-04-12"
+    finally:
+        ws.store.close()

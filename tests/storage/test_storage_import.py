@@ -1,0 +1,90 @@
+"""Importing a portfolio: all of it reads back as it was, or, on any refusal, nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from cycles import portfolio
+from cycles.community import Community
+from cycles.errors import ImportFileError, StorageError, TransitionError
+from cycles.model import LinkKind
+from cycles.repository import CycleFilter
+from storage.workspace import Workspace
+
+EXAMPLE = Path(__file__).parents[1] / "cycles" / "data" / "portfolio.yaml"
+NOW = datetime(2026, 3, 20, 9, tzinfo=UTC)
+
+
+def test_an_imported_portfolio_reads_back_as_it_was(ws: Workspace, community: Community) -> None:
+    data = portfolio.read(EXAMPLE, community)
+    ws.import_portfolio(data)
+    for cycle in data.cycles:
+        assert ws.get(cycle.key) == cycle.model_copy(update={"version": 1}), cycle.key
+    assert {(lk.source, lk.target, lk.kind) for lk in ws.links("boschveld")} == {
+        ("hta-challenge", "boschveld", LinkKind.SPAWNED_FROM)
+    }
+    [event] = ws.history("nano-ai")
+    assert (event.action, event.actor, event.before) == ("import", "import", None)
+
+
+def test_a_generated_portfolio_reads_back_as_it_was(
+    ws: Workspace, counts: Callable[[], dict[str, int]]
+) -> None:
+    data = generate(60, seed=7, iterations_per_cycle=4, now=NOW)
+    ws.import_portfolio(data)
+    for cycle in data.cycles:
+        assert ws.get(cycle.key) == cycle.model_copy(update={"version": 1}), cycle.key
+    rows = counts()
+    assert rows["cycle"] == 60
+    assert rows["iteration"] == sum(len(c.iterations) for c in data.cycles)
+    assert rows["note"] == sum(len(it.notes) for c in data.cycles for it in c.iterations)
+    assert rows["link"] == len(data.links)
+    assert rows["event"] == len(data.events)
+    assert len(ws.list(CycleFilter(include_ended=True))) == 60
+
+
+def test_an_import_that_meets_an_existing_key_writes_nothing(
+    ws: Workspace, community: Community, counts: Callable[[], dict[str, int]]
+) -> None:
+    ws.create(key="boschveld", name="Already here", activity_type="showcase")
+    before = counts()
+    with pytest.raises(TransitionError, match="cycle key already in use: boschveld"):
+        ws.import_portfolio(portfolio.read(EXAMPLE, community))
+    assert counts() == before
+    assert [s.key for s in ws.list(CycleFilter(include_ended=True))] == ["boschveld"]
+
+
+def test_an_import_refused_by_the_database_halfway_writes_nothing(
+    ws: Workspace, community: Community, counts: Callable[[], dict[str, int]], tmp_path: Path
+) -> None:
+    # Two cycles give their notes the same id: valid as a file, refused by the note table's key,
+    # after the cycles and iterations have been inserted in the same transaction.
+    text = EXAMPLE.read_text("utf-8")
+    text = text.replace("text: 12 directors came,", "id: dup, text: 12 directors came,")
+    text = text.replace("text: fewer people online}", "id: dup, text: fewer people online}")
+    path = tmp_path / "dup.yaml"
+    path.write_text(text, "utf-8")
+    data = portfolio.read(path, community)
+    before = counts()
+    with pytest.raises(StorageError, match="nothing was written"):
+        ws.import_portfolio(data)
+    assert counts() == before
+
+
+def test_a_refused_file_writes_nothing(
+    ws: Workspace, community: Community, counts: Callable[[], dict[str, int]], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(EXAMPLE.read_text("utf-8").replace("type: team", "type: hackathon"), "utf-8")
+    before = counts()
+    with pytest.raises(
+        ImportFileError, match=r"bad\.yaml:\d+: cycles\.9 \(team-facilitators\): unknown activity"
+    ):
+        ws.import_portfolio(portfolio.read(path, community))
+    assert counts() == before
+
