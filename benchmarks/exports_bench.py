@@ -110,7 +110,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from cycles import review
-    from storage.export import Selection, cycles_of, read_document, read_rows
+    from storage.export import read_document, read_review_records
     from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx, review_html
     from storage.store import Store
     from storage.workspace import Workspace
@@ -134,7 +134,7 @@ def main() -> None:
         timed("export xlsx", lambda: portfolio_xlsx.export(store, community, folder / "x.xlsx"), results)
 
         def do_review() -> None:
-            cycles, _ = cycles_of(read_rows(store, Selection()))
+            cycles = read_review_records(store)
             content = review.build(cycles, community, review.period("2026-Q3"), now=NOW)
             review_html.write(content, community, folder / "review.html", lang="en")
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from cycles.community import Community, load_community
 from cycles.portfolio import Portfolio
+from cycles.repository import CycleFilter
+from storage.repository import SqlCycleRepository
 from storage.store import Store
 from storage.workspace import Workspace
 from tui.reminders.sweep import Sweeper
@@ -52,22 +54,43 @@ def _fallback(n: int, community: Community, now: datetime) -> Portfolio:
     return Portfolio(cycles=cycles, links=[], events=events)
 
 
+def forget_reminders(store: Store) -> None:
+    from sqlalchemy import delete
+
+    from storage.reminders import REMINDER, STATE
+
+    def work(repo: SqlCycleRepository) -> None:
+        repo.session.execute(delete(REMINDER))
+        repo.session.execute(delete(STATE))
+
+    store.write(work)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=10_000)
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--repeat", type=int, default=50, help="idle sweeps to time")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the cycles already in --db (forgetting its reminders) instead of storing new ones",
+    )
     args = parser.parse_args(argv)
 
     community = load_community()
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='cycles-sweep-')) / 'bench.db'}"
     store = Store.open(url)
     workspace = Workspace(store, community, actor="bench", clock=lambda: NOW)
-    started = time.perf_counter()
-    data = portfolio(args.cycles, community, NOW)
-    workspace.import_portfolio(data)
-    awaiting = sum(1 for c in data.cycles if c.due_on is not None)
-    print(f"{args.cycles} cycles stored ({awaiting} awaiting an evaluation) in {time.perf_counter() - started:.1f} s")
+    if args.reuse:
+        forget_reminders(store)
+    else:
+        started = time.perf_counter()
+        workspace.import_portfolio(portfolio(args.cycles, community, NOW))
+        print(f"cycles generated and stored in {time.perf_counter() - started:.1f} s")
+    total = len(workspace.list(CycleFilter(include_ended=True)))
+    awaiting = sum(1 for c in workspace.list() if c.due_on is not None)
+    print(f"{total} cycles, {awaiting} awaiting an evaluation; {store.url}")
 
     settings = Settings(reminders=ReminderSettings(desktop=False))
     sweeper = Sweeper.build(store, community, settings)
@@ -89,6 +112,25 @@ def main(argv: list[str] | None = None) -> int:
         f"{min(idle):.2f} min, {max(idle):.2f} max over {len(idle)} sweeps (target <= 5 ms)"
     )
 
+    keys = [c.key for c in workspace.list()[:10]]
+    changed = []
+    for i, key in enumerate(keys):
+        workspace.edit(key, description=f"changed while the sweeps run ({i})")
+        report = sweeper.sweep(NOW + timedelta(minutes=5 * (args.repeat + 1 + i)))
+        changed.append(report.seconds * 1000)
+    print(
+        f"sweep after a cycle changed:{statistics.median(changed):8.2f} ms median, {max(changed):.2f} max "
+        f"over {len(changed)} (looks at the changed cycle only)"
+    )
+    full = []
+    for i in range(5):
+        fresh = Sweeper.build(store, community, settings)  # a new process: no memory of earlier scans
+        full.append(fresh.sweep(NOW + timedelta(hours=1, minutes=i)).seconds * 1000)
+    print(
+        f"full scan:                  {statistics.median(full):8.2f} ms median, {max(full):.2f} max "
+        "(at start, hourly, and when the reminder day turns)"
+    )
+
     morning = sweeper.sweep(NOW + timedelta(days=1) - timedelta(minutes=30))  # 09:00 next day
     print(
         f"next morning's 09:00 sweep: {morning.seconds * 1000:8.1f} ms  "
@@ -96,7 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     after = sweeper.sweep(NOW + timedelta(days=1))
     print(f"and the sweep after it:     {after.seconds * 1000:8.2f} ms  ({len(after.sent)} sent)")
-    print(f"database: {store.url}")
     store.close()
     return 0
 

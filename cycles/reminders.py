@@ -100,18 +100,6 @@ class Policy:
         today = local_date(utc_datetime(now), self.zone)
         return today if now >= self.send_at(today) else today - timedelta(days=1)
 
-    def lead_groups(self, max_cadence: int = 3650) -> list[tuple[int, int, int]]:
-        """``(lead, lowest cadence, highest cadence)`` runs: the lead grows with the cadence, so
-        a query can select "upcoming day reached" with one range per lead value."""
-        groups: list[tuple[int, int, int]] = []
-        for cadence in range(1, max_cadence + 1):
-            lead = self.lead_days(cadence)
-            if groups and groups[-1][0] == lead:
-                groups[-1] = (lead, groups[-1][1], cadence)
-            else:
-                groups.append((lead, cadence, cadence))
-        return groups
-
     # -- the schedule, in day offsets from the due date ----------------------------------------
 
     def _latest(self, lead: int, offset: int, snooze: int | None) -> int | None:

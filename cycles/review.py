@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from cycles.cadence import local_date
 from cycles.community import Community
 from cycles.errors import CyclesError
-from cycles.model import Cycle, Iteration
 
 FUNDING_TYPES = ("funding-route",)
 
@@ -83,6 +83,98 @@ def quarter_of(day: date) -> Period:
 def _month_end(year: int, month: int) -> date:
     first_next = date(year + month // 12, month % 12 + 1, 1)
     return first_next - timedelta(days=1)
+
+
+# -- what the review reads ---------------------------------------------------------------------------
+# Domain records (``cycles.model.Cycle``) satisfy these protocols; so do the light records below,
+# which storage builds for a review of many thousands of cycles without validating them again.
+
+
+class EvaluationLike(Protocol):
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def value_levels(self) -> list[str]: ...
+    @property
+    def outcome_levels(self) -> list[str]: ...
+    @property
+    def principles(self) -> list[str]: ...
+
+
+class DecisionLike(Protocol):
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def kind(self) -> str: ...  # next, route, drop (DecisionKind is a str)
+    @property
+    def rationale(self) -> str: ...
+    @property
+    def route_to(self) -> str | None: ...
+
+
+class IterationLike(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def opened_at(self) -> datetime: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def evaluation(self) -> EvaluationLike | None: ...
+    @property
+    def decision(self) -> DecisionLike | None: ...
+
+
+class CycleLike(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def scale(self) -> str: ...
+    @property
+    def activity_type(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+    @property
+    def iterations(self) -> Sequence[IterationLike]: ...
+
+
+class EvaluationRecord(NamedTuple):
+    at: datetime
+    value_levels: list[str]
+    outcome_levels: list[str]
+    principles: list[str]
+
+
+class DecisionRecord(NamedTuple):
+    at: datetime
+    kind: str
+    rationale: str
+    route_to: str | None
+
+
+class IterationRecord(NamedTuple):
+    number: int
+    opened_at: datetime
+    due_on: date
+    evaluation: EvaluationRecord | None
+    decision: DecisionRecord | None
+
+
+class CycleRecord(NamedTuple):
+    key: str
+    name: str
+    scale: str
+    activity_type: str
+    owner: str
+    created_at: datetime
+    ended_at: datetime | None
+    iterations: Sequence[IterationRecord]
 
 
 # -- the content ----------------------------------------------------------------------------------
@@ -194,7 +286,7 @@ class Review:
 
 
 def build(
-    cycles: list[Cycle],
+    cycles: Sequence[CycleLike],
     community: Community,
     within: Period,
     *,
@@ -205,7 +297,8 @@ def build(
 ) -> Review:
     """The review of ``cycles`` (already filtered by ``scales`` and ``types``) over ``within``."""
     zone = community.zone
-    today = local_date(now, zone)
+    local_date = _local_dates(zone)
+    today = local_date(now)
     as_of = min(today, within.end)
     review = Review(community.name, within, as_of, now, scales=scales, types=types)
     scale_rank = {s: i for i, s in enumerate(community.scale_keys)}
@@ -216,20 +309,20 @@ def build(
     principles: Counter[str] = Counter()
     funding: list[Span] = []
     for cycle in cycles:
-        created = local_date(cycle.created_at, zone)
-        ended = local_date(cycle.ended_at, zone) if cycle.ended_at else None
+        created = local_date(cycle.created_at)
+        ended = local_date(cycle.ended_at) if cycle.ended_at else None
         if created > within.end or (ended is not None and ended < within.start):
             continue
         running_count[(cycle.scale, cycle.activity_type)] += 1
         segments = []
         for it in cycle.iterations:
             ev, dec = it.evaluation, it.decision
-            if ev is not None and local_date(ev.at, zone) in within:
+            if ev is not None and local_date(ev.at) in within:
                 review.evaluations += 1
                 values.update(ev.value_levels)
                 outcomes.update(ev.outcome_levels)
                 principles.update(ev.principles)
-            if dec is not None and local_date(dec.at, zone) in within:
+            if dec is not None and local_date(dec.at) in within:
                 review.completed.append(
                     DecisionRow(
                         cycle.key,
@@ -237,16 +330,16 @@ def build(
                         cycle.scale,
                         cycle.activity_type,
                         it.number,
-                        dec.kind.value,
+                        str(dec.kind),
                         dec.rationale,
-                        local_date(dec.at, zone),
+                        local_date(dec.at),
                         dec.route_to,
                     )
                 )
-            segment = _segment(it, zone, as_of)
+            segment = _segment(it, local_date, as_of)
             if segment.start <= within.end and segment.end >= within.start:
                 segments.append(segment)
-        late = _overdue(cycle, zone, as_of)
+        late = _overdue(cycle, local_date, as_of)
         if late is not None:
             review.overdue.append(late)
         if segments:
@@ -254,7 +347,7 @@ def build(
                 TimelineRow(cycle.key, cycle.name, cycle.scale, cycle.activity_type, tuple(segments))
             )
         if cycle.activity_type in funding_types:
-            end = ended if ended is not None else max(cycle.current.due_on, as_of)
+            end = ended if ended is not None else max(cycle.iterations[-1].due_on, as_of)
             funding.append(Span(cycle.key, cycle.name, created, end, ended is None))
     review.running = sum(running_count.values())
     review.running_by_type = [
@@ -282,27 +375,37 @@ def build(
     return review
 
 
-def _segment(it: Iteration, zone: ZoneInfo, as_of: date) -> Segment:
-    start = local_date(it.opened_at, zone)
+def _local_dates(zone: ZoneInfo) -> Callable[[datetime], date]:
+    """The calendar day in ``zone`` of an aware instant (``cadence.local_date`` without its check:
+    the records come from storage, and a review converts hundreds of thousands of instants)."""
+
+    def local_date(at: datetime) -> date:
+        return at.astimezone(zone).date()
+
+    return local_date
+
+
+def _segment(it: IterationLike, local_date: Callable[[datetime], date], as_of: date) -> Segment:
+    start = local_date(it.opened_at)
     if it.decision is not None:
-        return Segment(it.number, start, local_date(it.decision.at, zone), it.decision.kind.value, it.due_on)
+        return Segment(it.number, start, local_date(it.decision.at), str(it.decision.kind), it.due_on)
     return Segment(it.number, start, max(start, as_of), "open", it.due_on)
 
 
-def _overdue(cycle: Cycle, zone: ZoneInfo, as_of: date) -> OverdueRow | None:
+def _overdue(cycle: CycleLike, local_date: Callable[[datetime], date], as_of: date) -> OverdueRow | None:
     """The cycle's evaluation that was overdue on ``as_of``, if any."""
-    if local_date(cycle.created_at, zone) > as_of:
+    if local_date(cycle.created_at) > as_of:
         return None
-    if cycle.ended_at is not None and local_date(cycle.ended_at, zone) <= as_of:
+    if cycle.ended_at is not None and local_date(cycle.ended_at) <= as_of:
         return None
     open_then = None
     for it in cycle.iterations:
-        if local_date(it.opened_at, zone) > as_of:
+        if local_date(it.opened_at) > as_of:
             break
         open_then = it
     if open_then is None:
         return None
-    if open_then.evaluation is not None and local_date(open_then.evaluation.at, zone) <= as_of:
+    if open_then.evaluation is not None and local_date(open_then.evaluation.at) <= as_of:
         return None
     if open_then.due_on >= as_of:
         return None

@@ -90,7 +90,11 @@ def make_engine(url: str | URL) -> Engine:
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        _create_private_file(Path(database).expanduser())
+        path = Path(database).expanduser()
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise StorageError(f"cannot create the database file {path}: {exc.strerror}") from exc
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

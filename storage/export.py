@@ -4,7 +4,7 @@ One query per table (cycles, iterations, notes, links, events), whatever the num
 in one read-only unit of work. The result is the portfolio document: the shape of the JSON export
 and of the portfolio import format (``cycles.portfolio``), with stable ordering and without
 volatile fields (database ids, row versions), so that export, import, export gives identical bytes.
-The review reads the same rows as domain records (:func:`read_cycles`).
+The review reads the same rows as light records (:func:`read_review_records`).
 """
 
 from __future__ import annotations
@@ -20,19 +20,7 @@ from sqlalchemy import Select, and_, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlalchemy.types import NullType
 
-from cycles.model import (
-    Collect,
-    Cycle,
-    Decision,
-    DecisionKind,
-    Evaluation,
-    Iteration,
-    Link,
-    LinkKind,
-    Note,
-    Phase,
-    Status,
-)
+from cycles.review import CycleRecord, DecisionRecord, EvaluationRecord, IterationRecord
 from storage.formats.safety import iso
 from storage.store import Store
 from storage.tables import CycleRow, EventRow, IterationRow, LinkRow, NoteRow
@@ -45,6 +33,15 @@ _NOTES = NoteRow.__table__  # type: ignore[attr-defined]
 _LINKS = LinkRow.__table__  # type: ignore[attr-defined]
 _EVENTS = EventRow.__table__  # type: ignore[attr-defined]
 C, I, N, L, E = _CYCLES.c, _ITERATIONS.c, _NOTES.c, _LINKS.c, _EVENTS.c  # noqa: E741
+
+
+# The iteration columns in the order ``_iteration`` unpacks them.
+ITERATION_COLUMNS = (
+    "cycle_id", "number", "phase", "opened_at", "due_on", "need", "stakeholders_involved",
+    "stakeholders_needed", "preconditions", "resources", "context", "started_at", "evaluated_at",
+    "findings", "value_levels", "outcome_levels", "principles", "decision", "rationale",
+    "decided_at", "route_to",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,20 +84,22 @@ def _raw(column: Any, name: str | None = None) -> Any:
     return type_coerce(column, NullType()).label(name or column.name)
 
 
-def read_rows(store: Store, selection: Selection = ALL) -> Rows:
-    """All rows of the selected cycles, in five queries and one read-only transaction."""
+def read_rows(store: Store, selection: Selection = ALL, *, notes: bool = True, events: bool = True) -> Rows:
+    """All rows of the selected cycles, in five queries and one read-only transaction; without
+    their notes or history events when told."""
     chosen = selection.where(select(C.id))
     rows = Rows()
     with store.read() as repo:
         session = repo.session
         cycle_cols = [_raw(col) for col in _CYCLES.columns]
         rows.cycles = session.execute(selection.where(select(*cycle_cols)).order_by(C.key)).all()
-        its = select(*[_raw(col) for col in _ITERATIONS.columns], C.key.label("cycle_key"))
+        its = select(*[_raw(I[name]) for name in ITERATION_COLUMNS], C.key.label("cycle_key"))
         its = its.join(_CYCLES, C.id == I.cycle_id)
         rows.iterations = session.execute(selection.where(its).order_by(C.key, I.number)).all()
-        notes = select(*[_raw(col) for col in _NOTES.columns], C.key.label("cycle_key"))
-        notes = notes.join(_CYCLES, C.id == N.cycle_id)
-        rows.notes = session.execute(selection.where(notes).order_by(C.key, N.iteration, N.at, N.id)).all()
+        if notes:
+            query = select(C.key, N.iteration, N.id, _raw(N.at), N.author, N.text)
+            query = selection.where(query.join(_CYCLES, C.id == N.cycle_id))
+            rows.notes = session.execute(query.order_by(C.key, N.iteration, N.at, N.id)).all()
         src, tgt = aliased(_CYCLES), aliased(_CYCLES)
         links = (
             select(
@@ -116,10 +115,11 @@ def read_rows(store: Store, selection: Selection = ALL) -> Rows:
         if not selection.everything:
             links = links.where(L.source_id.in_(chosen), L.target_id.in_(chosen))
         rows.links = session.execute(links.order_by(src.c.key, tgt.c.key, L.kind)).all()
-        events = select(E.cycle, _raw(E.at), E.actor, E.action, E.summary, _raw(E.before), _raw(E.after))
-        if not selection.everything:
-            events = events.where(E.cycle.in_(selection.where(select(C.key))))
-        rows.events = session.execute(events.order_by(E.id)).all()
+        if events:
+            history = select(E.cycle, _raw(E.at), E.actor, E.action, E.summary, _raw(E.before), _raw(E.after))
+            if not selection.everything:
+                history = history.where(E.cycle.in_(selection.where(select(C.key))))
+            rows.events = session.execute(history.order_by(E.id)).all()
     return rows
 
 
@@ -129,15 +129,13 @@ def read_rows(store: Store, selection: Selection = ALL) -> Rows:
 def _ts(value: Any) -> str | None:
     """A stored instant as ISO 8601 UTC text (``iso``), fast for SQLite's stored text
     ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC), exact for the drivers that return datetimes."""
+    if value.__class__ is str and len(value) == 26 and value[19] == ".":
+        if value.endswith(".000000"):
+            return value[:10] + "T" + value[11:19] + "Z"
+        return value[:10] + "T" + value[11:] + "Z"
     if value is None:
         return None
-    if isinstance(value, str):
-        if len(value) == 26 and value[10] == " " and value[19] == ".":
-            if value.endswith(".000000"):
-                return f"{value[:10]}T{value[11:19]}Z"
-            return f"{value[:10]}T{value[11:]}Z"
-        value = _dt(value)
-    return iso(value)
+    return iso(_dt(value))
 
 
 def _dt(value: Any) -> Any:
@@ -160,70 +158,89 @@ def _js(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+class _Decoder(dict[str, Any]):
+    """Stored JSON text decoded once per distinct text: the lists of levels, principles and
+    stakeholders repeat across thousands of iterations. The values it returns are shared."""
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = json.loads(text)
+        return value
+
+    def __call__(self, value: Any) -> Any:
+        return self[value] if value.__class__ is str else value
+
+
 # -- the portfolio document ---------------------------------------------------------------------
 
 
-def _event(r: Any) -> dict[str, Any]:
+def _event(r: Any, js: Any = _js) -> dict[str, Any]:
+    cycle, at, actor, action, summary, before, after = r
     return {
-        "action": r.action,
-        "actor": r.actor,
-        "after": _js(r.after),
-        "at": _ts(r.at),
-        "before": _js(r.before),
-        "cycle": r.cycle,
-        "summary": r.summary,
+        "action": action,
+        "actor": actor,
+        "after": js(after),
+        "at": _ts(at),
+        "before": js(before),
+        "cycle": cycle,
+        "summary": summary,
     }
 
 
-def _iteration(r: Any, notes: list[dict[str, Any]]) -> dict[str, Any]:
+def _iteration(r: Any, notes: list[dict[str, Any]], js: _Decoder) -> dict[str, Any]:
+    (_, _, _, opened, due, need, involved, needed, preconditions, resources, context, started,
+     evaluated, findings, values, outcomes, principles, decision, rationale, decided, route_to,
+     _) = r  # fmt: skip
     doc: dict[str, Any] = {
-        "opened": _ts(r.opened_at),
-        "due_on": _day(r.due_on),
+        "opened": _ts(opened),
+        "due_on": due[:10] if due.__class__ is str else due.isoformat(),
         "collect": {
-            "need": r.need,
-            "stakeholders_involved": _js(r.stakeholders_involved),
-            "stakeholders_needed": _js(r.stakeholders_needed),
-            "preconditions": r.preconditions,
-            "resources": r.resources,
+            "need": need,
+            "stakeholders_involved": js(involved),
+            "stakeholders_needed": js(needed),
+            "preconditions": preconditions,
+            "resources": resources,
         },
-        "context": r.context,
+        "context": context,
         "notes": notes,
     }
-    if r.started_at is not None:
-        doc["started"] = _ts(r.started_at)
-    if r.evaluated_at is not None:
+    if started is not None:
+        doc["started"] = _ts(started)
+    if evaluated is not None:
         doc["evaluation"] = {
-            "at": _ts(r.evaluated_at),
-            "findings": r.findings or "",
-            "value_levels": _js(r.value_levels) or [],
-            "outcome_levels": _js(r.outcome_levels) or [],
-            "principles": _js(r.principles) or [],
+            "at": _ts(evaluated),
+            "findings": findings or "",
+            "value_levels": js(values) or [],
+            "outcome_levels": js(outcomes) or [],
+            "principles": js(principles) or [],
         }
-    if r.decision is not None:
-        decision = {"at": _ts(r.decided_at), "kind": r.decision, "why": r.rationale}
-        if r.route_to is not None:
-            decision["route_to"] = r.route_to
-        doc["decision"] = decision
+    if decision is not None:
+        made = {"at": _ts(decided), "kind": decision, "why": rationale}
+        if route_to is not None:
+            made["route_to"] = route_to
+        doc["decision"] = made
     return doc
 
 
 def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, Any]:
-    """The portfolio document of ``rows`` (see the module docstring).
+    """The portfolio document of ``rows`` (see the module docstring). Equal lists inside it may be
+    one shared object: treat the document as read-only.
 
     Events whose cycle is not in the document (the history of a route removed by undo) go into the
     top-level ``events`` list when ``orphans`` is true (an unfiltered export).
     """
     notes: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for n in rows.notes:
-        notes[(n.cycle_key, n.iteration)].append(
-            {"id": n.id, "at": _ts(n.at), "author": n.author, "text": n.text}
-        )
+    for key, number, note_id, at, author, text in rows.notes:
+        notes[(key, number)].append({"id": note_id, "at": _ts(at), "author": author, "text": text})
     iterations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    js = _Decoder()
+    no_notes: list[dict[str, Any]] = []
     for r in rows.iterations:
-        iterations[r.cycle_key].append(_iteration(r, notes.get((r.cycle_key, r.number), [])))
+        key = r[-1]
+        its = iterations[key]
+        its.append(_iteration(r, notes.get((key, r[1]), no_notes), js))
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in rows.events:
-        events[e.cycle].append(_event(e))
+        events[e[0]].append(_event(e))
     cycles = []
     for c in rows.cycles:
         cycles.append(
@@ -267,92 +284,42 @@ def read_document(store: Store, community: str, selection: Selection = ALL) -> d
     return document(read_rows(store, selection), community, orphans=selection.everything)
 
 
-# -- domain records, for the review ---------------------------------------------------------------
+# -- records for the review --------------------------------------------------------------------------
 
 
-def cycles_of(rows: Rows) -> tuple[list[Cycle], list[Link]]:
-    """Domain records of ``rows``, built without validation: the rows were valid when written,
-    and validating a hundred thousand iterations again would cost seconds."""
-    notes: dict[tuple[int, int], list[Note]] = defaultdict(list)
-    for n in rows.notes:
-        notes[(n.cycle_id, n.iteration)].append(
-            Note.model_construct(id=n.id, at=_dt(n.at), author=n.author, text=n.text)
-        )
-    its: dict[int, list[Iteration]] = defaultdict(list)
+def review_records(rows: Rows) -> list[CycleRecord]:
+    """Light records of ``rows`` for ``cycles.review.build``: plain tuples, not validated again
+    (the rows were valid when written), which for 100,000 iterations is seconds faster."""
+    its: dict[str, list[IterationRecord]] = defaultdict(list)
+    js = _Decoder()
     for r in rows.iterations:
-        its[r.cycle_id].append(_domain_iteration(r, notes.get((r.cycle_id, r.number), [])))
-    cycles = [
-        Cycle.model_construct(
-            key=c.key,
-            name=c.name,
-            activity_type=c.activity_type,
-            scale=c.scale,
-            level=c.level,
-            cadence_days=c.cadence_days,
-            owner=c.owner,
-            owner_email=c.owner_email,
-            stakeholders=_js(c.stakeholders),
-            description=c.description,
-            status=Status(c.status),
-            created_at=_dt(c.created_at),
-            ended_at=_dt(c.ended_at),
-            iterations=its.get(c.id, []),
-            version=c.version,
+        (_, number, _, opened, due, _, _, _, _, _, _, _, evaluated, _, values, outcomes, principles,
+         decision, rationale, decided, route_to, key) = r  # fmt: skip
+        its[key].append(
+            IterationRecord(
+                number,
+                _dt(opened),
+                date.fromisoformat(due[:10]) if due.__class__ is str else due,
+                None
+                if evaluated is None
+                else EvaluationRecord(
+                    _dt(evaluated), js(values) or [], js(outcomes) or [], js(principles) or []
+                ),
+                None if decision is None else DecisionRecord(_dt(decided), decision, rationale, route_to),
+            )
+        )
+    return [
+        CycleRecord(
+            c.key, c.name, c.scale, c.activity_type, c.owner, _dt(c.created_at), _dt(c.ended_at), its[c.key]
         )
         for c in rows.cycles
-        if its.get(c.id)
+        if its.get(c.key)
     ]
-    links = [
-        Link.model_construct(
-            source=lk.source,
-            target=lk.target,
-            kind=LinkKind(lk.kind),
-            created_at=_dt(lk.created_at),
-            note=lk.note,
-        )
-        for lk in rows.links
-    ]
-    return cycles, links
 
 
-def _domain_iteration(r: Any, notes: list[Note]) -> Iteration:
-    evaluation = None
-    if r.evaluated_at is not None:
-        evaluation = Evaluation.model_construct(
-            at=_dt(r.evaluated_at),
-            findings=r.findings or "",
-            value_levels=_js(r.value_levels) or [],
-            outcome_levels=_js(r.outcome_levels) or [],
-            principles=_js(r.principles) or [],
-        )
-    decision = None
-    if r.decision is not None:
-        decision = Decision.model_construct(
-            kind=DecisionKind(r.decision), rationale=r.rationale, at=_dt(r.decided_at), route_to=r.route_to
-        )
-    return Iteration.model_construct(
-        number=r.number,
-        phase=Phase(r.phase),
-        opened_at=_dt(r.opened_at),
-        due_on=date.fromisoformat(_day(r.due_on)),
-        collect=Collect.model_construct(
-            need=r.need,
-            stakeholders_involved=_js(r.stakeholders_involved),
-            stakeholders_needed=_js(r.stakeholders_needed),
-            preconditions=r.preconditions,
-            resources=r.resources,
-        ),
-        context=r.context,
-        started_at=_dt(r.started_at),
-        notes=notes,
-        evaluation=evaluation,
-        decision=decision,
-    )
-
-
-def read_cycles(store: Store, selection: Selection = ALL) -> tuple[list[Cycle], list[Link]]:
-    """The selected cycles (with their iterations) and the links among them."""
-    return cycles_of(read_rows(store, selection))
+def read_review_records(store: Store, selection: Selection = ALL) -> list[CycleRecord]:
+    """The selected cycles with their iterations, as the review reads them (no notes, no history)."""
+    return review_records(read_rows(store, selection, notes=False, events=False))
 
 
 def counts(doc: dict[str, Any]) -> dict[str, int]:

@@ -17,16 +17,27 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, case, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select, update
 from sqlmodel import Session
 
 from cycles.errors import NotFoundError, TransitionError
 from cycles.model import Status
-from cycles.reminders import Policy, Reminder, ReminderKind, kind_of
+from cycles.reminders import Policy, Reminder, ReminderKind
+from storage.reminder_rows import (
+    MARK_SENT,
+    RECLAIM,
+    REMINDER,
+    STATE,
+    chunks,
+    claim_row,
+    ident,
+    insert_rows,
+    key_params,
+    same,
+    upsert_states,
+)
 from storage.repository import SqlCycleRepository
 from storage.store import Store
 from storage.tables import CycleRow, EventRow, ReminderRow, ReminderStateRow
@@ -35,8 +46,6 @@ C = CycleRow.__table__.c  # type: ignore[attr-defined]
 R = ReminderRow.__table__.c  # type: ignore[attr-defined]
 S = ReminderStateRow.__table__.c  # type: ignore[attr-defined]
 E = EventRow.__table__.c  # type: ignore[attr-defined]
-REMINDER = ReminderRow.__table__  # type: ignore[attr-defined]
-STATE = ReminderStateRow.__table__  # type: ignore[attr-defined]
 
 LEASE = timedelta(minutes=15)  # how long a claim is held before another process may take it over
 FIRST_RETRY = timedelta(minutes=5)
@@ -115,40 +124,29 @@ class Record:
     claimed_by: str | None
 
 
-@lru_cache(maxsize=32)
-def _lead_groups(policy: Policy) -> tuple[tuple[int, int, int], ...]:
-    return tuple(policy.lead_groups())
-
-
 class ReminderStore:
     """Reads and claims reminders in the database of ``store`` under ``policy``."""
 
     def __init__(self, store: Store, policy: Policy) -> None:
         self.store = store
         self.policy = policy
-        self._queries: dict[tuple[bool, bool], Any] = {}
+        self._queries: dict[tuple[bool, bool, bool], Any] = {}
         # (last_day, newest event id, with_email, when) of the last scan that found nothing owed
         self._quiet: tuple[date, Any, bool, datetime] | None = None
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _scan_query(self, *, only_new: bool, with_email: bool) -> Any:
+    def _scan_query(self, *, only_new: bool, with_email: bool, keyed: bool = False) -> Any:
         """The candidate query, built once per variant; dates come in as bind parameters.
 
-        A cycle is a candidate when its first reminder day has been reached: its due date is at
-        most ``last_day + lead``, where the lead depends on the cadence (one range of cadences per
-        lead value). ``only_new`` keeps the cycles whose state says a reminder day has come that is
-        not handled yet (or has no current state), so an idle sweep reads next to nothing.
+        Candidates are the cycles awaiting an evaluation due within the longest lead time.
+        ``only_new`` keeps those whose state says a reminder day has come that is not handled
+        yet, or that have no current state (new, or in a new iteration), so a sweep reads only
+        what needs a look: the state of a cycle whose first reminder day is still ahead is
+        recorded too.
         """
-        variant = (only_new, with_email)
+        variant = (only_new, with_email, keyed)
         if variant not in self._queries:
-            groups = _lead_groups(self.policy)
-            reached = or_(
-                *(
-                    and_(C.cadence_days.between(lo, hi), C.due_on <= bindparam(f"until_{lead}", type_=Date))
-                    for lead, lo, hi in groups
-                )
-            )
             query = (
                 select(
                     C.key,
@@ -169,7 +167,6 @@ class ReminderStore:
                     C.status == Status.ACTIVE.value,
                     C.due_on.is_not(None),
                     C.due_on <= bindparam("horizon", type_=Date),
-                    reached,
                 )
             )
             if only_new:
@@ -185,17 +182,28 @@ class ReminderStore:
             if not with_email:
                 # A process that cannot send email leaves owners who have an address to one that can.
                 query = query.where(C.owner_email == "")
+            if keyed:
+                query = query.where(C.key.in_(bindparam("keys", expanding=True)))
             self._queries[variant] = query
         return self._queries[variant]
 
-    def _scan(self, session: Session, now: datetime, *, only_new: bool, with_email: bool) -> list[Candidate]:
+    def _scan(
+        self,
+        session: Session,
+        now: datetime,
+        *,
+        only_new: bool,
+        with_email: bool,
+        keys: list[str] | None = None,
+    ) -> list[Candidate]:
         last_day = self.policy.last_day(now)
-        leads = {lead for lead, _, _ in _lead_groups(self.policy)}
-        params: dict[str, Any] = {f"until_{lead}": last_day + timedelta(days=lead) for lead in leads}
-        params |= {"horizon": last_day + timedelta(days=max(leads)), "last_day": last_day}
-        query = self._scan_query(only_new=only_new, with_email=with_email)
+        horizon = last_day + timedelta(days=self.policy.lead_max_days)
+        params: dict[str, Any] = {"horizon": horizon, "last_day": last_day}
+        query = self._scan_query(only_new=only_new, with_email=with_email, keyed=keys is not None)
         if not only_new:
             params.pop("last_day")
+        if keys is not None:
+            params["keys"] = keys
         rows = session.execute(query, params).all()
         stale = [r.key for r in rows if r.s_iteration != r.iteration or r.s_due_on != r.due_on]
         handled = self._handled(session, stale) if stale else {}
@@ -226,7 +234,7 @@ class ReminderStore:
         """Latest occurrence sent or acknowledged, and latest acknowledged, from the claim rows."""
         out: dict[tuple[str, int, date], tuple[Any, Any]] = {}
         acked = func.max(case((R.acknowledged_at.is_not(None), R.occurrence)))
-        for chunk in _chunks(keys, 500):
+        for chunk in chunks(keys, 500):
             query = (
                 select(R.cycle, R.iteration, R.due_on, func.max(R.occurrence), acked)
                 .where(R.cycle.in_(chunk), or_(R.sent_at.is_not(None), R.acknowledged_at.is_not(None)))
@@ -239,34 +247,53 @@ class ReminderStore:
     def owed(self, now: datetime, *, with_email: bool = True) -> list[tuple[Candidate, Reminder]]:
         """The reminders owed at ``now`` that are not yet sent or acknowledged.
 
-        After a scan that found nothing owed, the next one is skipped while nothing could have
-        made a reminder owed: the same reminder day (``last_day``), no change to any cycle (every
-        change writes an event, so the newest event id says), and at most ``RESCAN`` later. Any
-        process may have changed the cycles; the event id is read from the database each time.
+        After a scan that found nothing owed, later ones look only at what may have changed, as
+        long as the reminder day (``last_day``) is the same and at most ``RESCAN`` has passed:
+        nothing at all when no cycle changed, else only the cycles changed since. Every change
+        to a cycle, by any process, writes an event, so the events past the newest id seen say
+        which. (Claims, snoozes and acknowledgements only ever make fewer reminders owed.)
         """
         last_day = self.policy.last_day(now)
         with self.store.read() as repo:
             session = repo.session
+            # Read before the scan: a change committed in between is then seen at the next sweep.
             mark = session.execute(select(func.max(E.id))).scalar()
             quiet = self._quiet
+            keys: list[str] | None = None
             if (
                 quiet is not None
-                and quiet[:3] == (last_day, mark, with_email)
+                and quiet[0] == last_day
+                and quiet[2] == with_email
                 and timedelta(0) <= now - quiet[3] < RESCAN
             ):
-                return []
-            candidates = self._scan(session, now, only_new=True, with_email=with_email)
+                if mark == quiet[1]:
+                    return []
+                since = quiet[1] if quiet[1] is not None else -1
+                # By id, not DISTINCT: a range over the primary key, not a scan of the events.
+                changed = session.execute(select(E.cycle).where(E.id > since).order_by(E.id).limit(501))
+                events = list(changed.scalars())
+                keys = sorted(set(events))
+                if len(events) > 500:
+                    keys = None  # an import or a bulk change: look at everything
+            candidates = self._scan(session, now, only_new=True, with_email=with_email, keys=keys)
         out: list[tuple[Candidate, Reminder]] = []
-        handled: list[tuple[Candidate, int]] = []
+        settle: list[tuple[Candidate, int | None]] = []
         for c in candidates:
             reminder = self._owed(c, now)
             if reminder is not None:
                 out.append((c, reminder))
-            elif c.done is not None:
-                handled.append((c, c.done))  # state missing or stale, but its claim rows say handled
-        if handled:
-            self.store.write(lambda repo: self._advance_many(repo.session, handled, now))
-        self._quiet = (last_day, mark, with_email, now) if not out else None
+            else:
+                # Nothing owed yet (its first reminder day is ahead), or its claim rows say all
+                # is handled: record its state so that the next sweeps skip it until its day.
+                settle.append((c, c.done))
+        if settle:
+            self.store.write(lambda repo: self._advance_many(repo.session, settle, now))
+        if out:
+            self._quiet = None
+        elif keys is None or quiet is None:
+            self._quiet = (last_day, mark, with_email, now)
+        else:
+            self._quiet = (last_day, mark, with_email, quiet[3])  # RESCAN counts from a full scan
         return out
 
     def _owed(self, c: Candidate, now: datetime, *, include_done: bool = False) -> Reminder | None:
@@ -356,7 +383,7 @@ class ReminderStore:
         """
         if not owed:
             return []
-        by_key = {_ident(r): (c, r) for c, r in owed}
+        by_key = {ident(r): (c, r) for c, r in owed}
 
         def work(repo: SqlCycleRepository) -> list[Claim]:
             session = repo.session
@@ -364,12 +391,12 @@ class ReminderStore:
             # Take over the claimable rows that exist, then insert the rows that do not. In this
             # order the update cannot touch a row this transaction has just inserted.
             session.execute(
-                _RECLAIM,
-                [_key_params(r) | {"b_token": token, "b_now": now, "b_lease": lease} for _, r in owed],
+                RECLAIM,
+                [key_params(r) | {"b_token": token, "b_now": now, "b_lease": lease} for _, r in owed],
             )
-            _insert_rows(session, [_row(c, r, now, token) for c, r in owed])
+            insert_rows(session, [claim_row(c, r, now, token, LEASE) for c, r in owed])
             claims: list[Claim] = []
-            for chunk in _chunks(sorted({c.key for c, _ in owed}), 500):
+            for chunk in chunks(sorted({c.key for c, _ in owed}), 500):
                 mine = session.execute(
                     select(R.id, R.cycle, R.iteration, R.due_on, R.occurrence, R.attempts).where(
                         R.cycle.in_(chunk), R.claimed_by == token, R.sent_at.is_(None)
@@ -395,7 +422,7 @@ class ReminderStore:
             held: set[int] = set()
             for token in {c.token for c in claims}:
                 ids = [c.id for c in claims if c.token == token]
-                for chunk in _chunks(ids, 500):
+                for chunk in chunks(ids, 500):
                     held.update(
                         session.execute(
                             select(R.id).where(R.id.in_(chunk), R.claimed_by == token, R.sent_at.is_(None))
@@ -403,7 +430,7 @@ class ReminderStore:
                     )
             if held:
                 session.execute(
-                    _MARK_SENT,
+                    MARK_SENT,
                     [
                         {"b_id": c.id, "b_now": now, "b_channels": channels.get(c.id, "")}
                         for c in claims
@@ -435,17 +462,18 @@ class ReminderStore:
     def _advance_many(
         self,
         session: Session,
-        handled: Sequence[tuple[Candidate, int]],
+        handled: Sequence[tuple[Candidate, int | None]],
         now: datetime,
         *,
         acknowledged: bool = False,
         snooze: tuple[date, str] | None = None,
     ) -> None:
         """Record that these occurrences of the cycles' current evaluations are handled (sent or,
-        with ``acknowledged``, seen), or with ``snooze`` that reminders wait until a day."""
+        with ``acknowledged``, seen; None: only the state), or with ``snooze`` that reminders wait
+        until a day."""
         keys = sorted({c.key for c, _ in handled})
         states: dict[str, Any] = {}
-        for chunk in _chunks(keys, 500):
+        for chunk in chunks(keys, 500):
             states.update(
                 (row.cycle, row) for row in session.execute(select(STATE).where(S.cycle.in_(chunk)))
             )
@@ -462,7 +490,7 @@ class ReminderStore:
                 done = acked = until = by = None
             if snooze is not None:
                 until, by = snooze
-            else:
+            elif occurrence is not None:
                 done = occurrence if done is None else max(done, occurrence)
                 if acknowledged:
                     acked = occurrence if acked is None else max(acked, occurrence)
@@ -480,7 +508,7 @@ class ReminderStore:
                 "snoozed_by": by,
                 "updated_at": now,
             }
-        _upsert_states(session, list(values.values()))
+        upsert_states(session, list(values.values()))
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -509,7 +537,7 @@ class ReminderStore:
 
         def work(repo: SqlCycleRepository) -> date:
             c = self._current(repo.session, key)
-            self._advance_many(repo.session, [(c, 0)], now, snooze=(until, actor[:120]))
+            self._advance_many(repo.session, [(c, None)], now, snooze=(until, actor[:120]))
             return until
 
         return self.store.write(work)
@@ -524,132 +552,13 @@ class ReminderStore:
             reminder = self._owed(c, now, include_done=True)
             if reminder is None:
                 return None
-            _insert_rows(session, [_row(c, reminder, now, None)])
+            insert_rows(session, [claim_row(c, reminder, now, None, LEASE)])
             session.execute(
                 update(REMINDER)
-                .where(*_same(reminder), R.acknowledged_at.is_(None))
+                .where(*same(reminder), R.acknowledged_at.is_(None))
                 .values(acknowledged_at=now, acknowledged_by=actor[:120])
             )
             self._advance_many(session, [(c, reminder.occurrence)], now, acknowledged=True)
             return reminder
 
         return self.store.write(work)
-
-
-def _ident(r: Reminder) -> tuple[str, int, date, int]:
-    return (r.cycle, r.iteration, r.due_on, r.occurrence)
-
-
-def _key_params(r: Reminder) -> dict[str, Any]:
-    return {
-        "b_cycle": r.cycle,
-        "b_iteration": r.iteration,
-        "b_due_on": r.due_on,
-        "b_kind": r.kind.value,
-        "b_occurrence": r.occurrence,
-    }
-
-
-_RECLAIM = (
-    update(REMINDER)
-    .where(
-        R.cycle == bindparam("b_cycle"),
-        R.iteration == bindparam("b_iteration"),
-        R.due_on == bindparam("b_due_on"),
-        R.kind == bindparam("b_kind"),
-        R.occurrence == bindparam("b_occurrence"),
-        R.sent_at.is_(None),
-        R.acknowledged_at.is_(None),
-        or_(R.lease_until.is_(None), R.lease_until <= bindparam("b_now")),
-    )
-    .values(
-        claimed_by=bindparam("b_token"),
-        claimed_at=bindparam("b_now"),
-        lease_until=bindparam("b_lease"),
-        attempts=R.attempts + 1,
-    )
-)
-
-_MARK_SENT = (
-    update(REMINDER)
-    .where(R.id == bindparam("b_id"), R.sent_at.is_(None))
-    .values(sent_at=bindparam("b_now"), channels=bindparam("b_channels"), lease_until=None)
-)
-
-
-def _same(reminder: Reminder) -> list[Any]:
-    return [
-        R.cycle == reminder.cycle,
-        R.iteration == reminder.iteration,
-        R.due_on == reminder.due_on,
-        R.kind == reminder.kind.value,
-        R.occurrence == reminder.occurrence,
-    ]
-
-
-def _row(c: Candidate, reminder: Reminder, now: datetime, token: str | None) -> dict[str, Any]:
-    """A new claim row; with ``token`` None an unclaimed one (acknowledged before it was sent)."""
-    return {
-        "cycle": reminder.cycle,
-        "iteration": reminder.iteration,
-        "due_on": reminder.due_on,
-        "kind": kind_of(reminder.occurrence).value,
-        "occurrence": reminder.occurrence,
-        "send_at": reminder.send_at,
-        "recipient": c.owner_email,
-        "claimed_by": token,
-        "claimed_at": now if token else None,
-        "lease_until": now + LEASE if token else None,
-        "attempts": 1 if token else 0,
-    }
-
-
-def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert the claim rows whose reminder has no row yet; existing ones are left as they are."""
-    if not rows:
-        return
-    dialect_insert = _conflict_insert(session)
-    if dialect_insert is not None:
-        session.execute(dialect_insert(REMINDER).on_conflict_do_nothing(), rows)
-        return
-    for row in rows:  # any other database: a savepoint each, and the unique index refuses
-        try:
-            with session.begin_nested():
-                session.execute(insert(REMINDER).values(row))
-        except IntegrityError:
-            pass
-
-
-def _upsert_states(session: Session, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    dialect_insert = _conflict_insert(session)
-    if dialect_insert is not None:
-        stmt = dialect_insert(STATE)
-        changes = {k: stmt.excluded[k] for k in rows[0] if k != "cycle"}
-        session.execute(stmt.on_conflict_do_update(index_elements=[S.cycle], set_=changes), rows)
-        return
-    for row in rows:
-        changes = {k: v for k, v in row.items() if k != "cycle"}
-        result = session.execute(update(STATE).where(S.cycle == row["cycle"]).values(changes))
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            session.execute(insert(STATE).values(row))
-
-
-def _conflict_insert(session: Session) -> Any:
-    """The dialect's ``insert`` that knows ON CONFLICT, or None for a database without it."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
-        return sqlite.insert
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert
-    return None
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

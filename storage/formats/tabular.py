@@ -10,7 +10,8 @@
 - ``links``, one row per link: source, target, kind, created_at, note
 - ``events``, one row per history event: cycle, at, actor, action, summary, before, after
 
-Columns marked * are for the reader and are recomputed on import. Lists are JSON arrays
+Columns marked * are for the reader and are recomputed on import. A hand-made file needs only
+the columns of ``REQUIRED``; the others default to empty. Lists are JSON arrays
 (``["Brabant Wonen","AVANS"]``), ``before``/``after`` JSON objects, an empty cell is "none".
 :func:`flatten` turns a portfolio document into these tables and :func:`nest` turns them back,
 with a ``locate`` that names the file, row and column of any later validation error.
@@ -46,6 +47,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "links": ("source", "target", "kind", "created_at", "note"),
     "events": ("cycle", "at", "actor", "action", "summary", "before", "after"),
 }  # fmt: skip
+# Columns a file must have; the others may be left out (a hand-made file) and default to empty.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "cycles": ("key", "name", "type"),
+    "iterations": ("cycle", "number", "opened_at"),
+    "notes": ("cycle", "iteration", "at", "text"),
+    "evaluations": ("cycle", "iteration", "evaluated_at"),
+    "links": ("source", "target", "kind"),
+    "events": ("cycle", "at", "action"),
+}
 INFORMATIVE = {"scale", "status", "ended_at", "phase"}
 INTEGERS = {"cadence_days", "number", "iteration"}
 LISTS = {
@@ -220,7 +230,7 @@ def check_header(where: str, file: str, table: str, header: list[str]) -> None:
             )
         if header.index(name) != index - 1:
             raise ImportFileError(f"{where}: {file} row 1, column {index}: column {name!r} appears twice")
-    missing = [c for c in known if c not in header and c not in INFORMATIVE]
+    missing = [c for c in REQUIRED[table] if c not in header]
     if missing:
         raise ImportFileError(f"{where}: {file} row 1: missing column(s): {', '.join(missing)}")
 
@@ -383,7 +393,7 @@ def nest(where: str, tables: dict[str, Rows], community: str | None = None) -> L
             c["events"] = []
         orphans: list[dict[str, Any]] = []
         for row, r in _record(where, tables["events"], "events"):
-            event = {k: r.get(k) for k in COLUMNS["events"]}
+            event = {k: r.get(k, "" if k in ("actor", "summary") else None) for k in COLUMNS["events"]}
             key = event["cycle"]
             if key in cycles:
                 where_in: tuple[Any, ...] = ("cycles", index[key], "events", len(cycles[key]["events"]))

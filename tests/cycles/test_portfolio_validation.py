@@ -216,9 +216,14 @@ NOW = datetime(2026, 3, 20, 9, tzinfo=UTC)
 def generated_600() -> dict[str, object]:
     data = to_file_data(generate(600, iterations_per_cycle=1, now=NOW))
     for cycle in data["cycles"]:  # type: ignore[attr-defined]
+        # lean, so the pure-Python safe loader reads it quickly
+        for field in ("description", "stakeholders", "owner", "created"):
+            cycle.pop(field)
         for it in cycle["iterations"]:
-            it.pop("collect", None)  # lean, so the pure-Python safe loader reads it quickly
-            it.pop("notes", None)
+            for field in ("collect", "notes", "context"):
+                it.pop(field, None)
+            if "evaluation" in it:
+                it["evaluation"] = {"at": it["evaluation"]["at"]}
     return data
 
 
@@ -229,7 +234,7 @@ def test_a_bad_record_at_position_500_of_600_is_named_by_line(tmp_path: Path, co
     text = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, width=200)
     where = refused(tmp_path, community, text)
     line = line_of(text, f"- key: {bad['key']}")
-    assert line > 5000
+    assert line > 4000, "far into the file"
     assert where.startswith(f":{line}: cycles.500 ({bad['key']}): unknown activity type 'hackathon'")
 
 

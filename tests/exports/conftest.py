@@ -46,7 +46,7 @@ def build(ws: Workspace, clock: FrozenClock) -> None:
     ]:
         ws.create(name=key.replace("-", " ").title(), activity_type=kind, key=key, owner="Anouk")
     ws.edit("showcase-bb", description=FORMULA_TEXTS[0], stakeholders=FORMULA_TEXTS[1:5])
-    ws.collect("showcase-bb", need="=HYPERLINK(\"http://x\")", resources="@budget")
+    ws.collect("showcase-bb", need='=HYPERLINK("http://x")', resources="@budget")
 
     clock.set(at(6, 2))
     ws.start("nano-ai", "Directors, Eindhoven")

@@ -109,6 +109,23 @@ def test_the_sweep_query_skips_cycles_with_nothing_new_owed(workspace: Workspace
         assert store._scan(repo.session, now, only_new=True, with_email=True) == []
 
 
+def test_an_idle_sweep_still_sees_what_changed_since(workspace: Workspace) -> None:
+    add_cycle(workspace, "a", DUE)
+    store = reminders(workspace)
+    now = local(DUE, 9, 5)
+    store.mark_sent(store.claim(store.owed(now), now, "t"), now, {})
+    assert store.owed(now) == []  # nothing owed: later sweeps of this day look only at changes
+    assert store.owed(now + timedelta(minutes=5)) == []
+    add_cycle(workspace, "b", DUE)  # as another process could, at any time
+    assert [c.key for c, _ in store.owed(now + timedelta(minutes=10))] == ["b"]
+    store.mark_sent(store.claim(store.owed(now), now, "t"), now, {})
+    add_cycle(workspace, "c", DUE + timedelta(days=10))
+    assert store.owed(now + timedelta(minutes=15)) == []  # its first reminder day is ahead
+    workspace.edit("c", cadence_days=4)  # opened on DUE - 4: now due today
+    owed = store.owed(now + timedelta(minutes=20))
+    assert [(c.key, r.kind.value) for c, r in owed] == [("c", "due")]
+
+
 def test_reminders_follow_the_current_iteration(workspace: Workspace) -> None:
     add_cycle(workspace, "a", DUE)
     store = reminders(workspace)
@@ -182,5 +199,32 @@ def test_upgrading_a_database_from_0001_keeps_its_cycles(sqlite_url: str, commun
         assert current_revision(store.engine) == "0002"
         new = Workspace(store, community, actor="ann", clock=FrozenClock(local(DUE)))
         assert [c.key for c, _ in reminders(new).owed(local(DUE))] == ["a"]
+    finally:
+        store.close()
+
+
+def test_the_migration_matches_the_tables_and_downgrades(db_url: str) -> None:
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+
+    from storage.migrate import MIGRATIONS
+    from storage.tables import metadata
+
+    store = Store.open(db_url)
+    try:
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        ours = [d for d in diff if "reminder" in repr(d)]
+        assert ours == []
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
+        assert current_revision(store.engine) == "0001"
+        upgrade(store.engine)
+        assert current_revision(store.engine) == "0002"
     finally:
         store.close()

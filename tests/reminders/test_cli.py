@@ -106,7 +106,13 @@ def test_the_service_sweeps_at_start_and_stops_on_sigterm(
     )
     assert proc.stdout is not None
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
+    stdout = proc.stdout
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
     seen: list[str] = []
     try:
         while not any(line.startswith("Reminders:") for line in seen):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,16 +36,6 @@ def test_lead_grows_with_the_cadence_within_its_bounds() -> None:
     assert policy(lead_fraction=0.5, lead_max_days=30).lead_days(28) == 14
 
 
-def test_lead_groups_cover_every_cadence_once_in_order() -> None:
-    p = policy()
-    groups = p.lead_groups()
-    assert groups[0][1] == 1 and groups[-1][2] == 3650
-    for (_, _, hi), (_, lo, _) in itertools.pairwise(groups):
-        assert lo == hi + 1
-    for lead, lo, hi in groups:
-        assert p.lead_days(lo) == lead == p.lead_days(hi)
-
-
 def test_upcoming_due_and_overdue_on_their_days_at_nine() -> None:
     p = policy()
     assert owed(p, at(DUE - timedelta(days=2), 8, 59)) is None
@@ -62,7 +51,7 @@ def test_upcoming_due_and_overdue_on_their_days_at_nine() -> None:
 
 def test_overdue_repeats_every_interval_and_only_then() -> None:
     p = policy(overdue_every_days=7)
-    seen = []
+    seen: list[int] = []
     for n in range(1, 30):
         r = owed(p, at(DUE + timedelta(days=n), 12), done=seen[-1] if seen else 0)
         if r is not None:

@@ -20,8 +20,8 @@ from tui.reminders.schedule import job_options
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 def fire_times(trigger: object, start: datetime, end: datetime) -> list[datetime]:

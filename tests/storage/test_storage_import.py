@@ -87,4 +87,3 @@ def test_a_refused_file_writes_nothing(
     ):
         ws.import_portfolio(portfolio.read(path, community))
     assert counts() == before
-

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
 
 import pytest
 
@@ -17,14 +16,9 @@ from cycles.model import Change, Cycle, DecisionKind, Event, LinkKind, Phase, St
 from cycles.repository import CycleFilter
 from storage.store import Store
 from storage.workspace import Workspace
+from tests.conftest import FrozenClock as Clock
 
 EXAMPLE = Path(__file__).parents[1] / "cycles" / "data" / "portfolio.yaml"
-
-
-class Clock(Protocol):
-    def __call__(self) -> datetime: ...
-    def advance(self, **delta: float) -> datetime: ...
-    def set(self, instant: datetime) -> None: ...
 
 
 def walked(ws: Workspace, clock: Clock, key: str = "nano", upto: str = "evaluate") -> Cycle:

@@ -206,7 +206,7 @@ def register(main: click.Group) -> None:
     ) -> None:
         """The programme review of a period: Markdown, self-contained HTML, or XLSX."""
         from cycles import review as content
-        from storage.export import read_cycles
+        from storage.export import read_review_records
         from storage.formats import review_html, review_md, review_xlsx
 
         language = set_language(lang) if lang else _lang(context)
@@ -217,7 +217,7 @@ def register(main: click.Group) -> None:
         path = out or Path(f"review-{within.label.replace('/', '_')}{REVIEW_FORMATS[fmt]}")
         with Steps(2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading the portfolio"))
-            cycles, _links = read_cycles(workspace.store, chosen)
+            cycles = read_review_records(workspace.store, chosen)
             steps.step(_("Writing {path}").format(path=path))
             made = content.build(
                 cycles,

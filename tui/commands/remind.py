@@ -37,18 +37,14 @@ def _kind(kind: str, occurrence: int) -> str:
 
 
 def echo_report(report: SweepReport, *, quiet_when_idle: bool = False) -> None:
+    sent, failed, it = _("sent"), _("failed"), _("it.")
     for d in report.sent:
-        to = d.candidate.owner_email or "-"
-        click.echo(
-            f"{_('sent')}  {d.reminder.cycle}  {_('it.')} {d.reminder.iteration}  "
-            f"{_kind(d.reminder.kind.value, d.reminder.occurrence)}  -> {to} ({', '.join(d.channels)})"
-        )
+        r, to = d.reminder, d.candidate.owner_email or "-"
+        kind = _kind(r.kind.value, r.occurrence)
+        click.echo(f"{sent}  {r.cycle}  {it} {r.iteration}  {kind}  -> {to} ({', '.join(d.channels)})")
     for c, r, error in report.failed:
-        click.echo(
-            f"{_('failed')}  {r.cycle}  {_('it.')} {r.iteration}  {_kind(r.kind.value, r.occurrence)}"
-            f"  -> {c.owner_email}: {error}",
-            err=True,
-        )
+        kind = _kind(r.kind.value, r.occurrence)
+        click.echo(f"{failed}  {r.cycle}  {it} {r.iteration}  {kind}  -> {c.owner_email}: {error}", err=True)
     if quiet_when_idle and not report.sent and not report.failed:
         return
     click.echo(

@@ -64,6 +64,7 @@ def job_options(zone: ZoneInfo) -> dict[str, Any]:
 def serve(sweeper: Sweeper, clock: Clock, on_report: Callable[[SweepReport], None]) -> None:
     """Sweep until stopped (Ctrl+C or SIGTERM), in the foreground: ``cycles remind``."""
     import signal
+    import threading
 
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
@@ -83,13 +84,16 @@ def serve(sweeper: Sweeper, clock: Clock, on_report: Callable[[SweepReport], Non
     def stop(_signum: int, _frame: object) -> None:
         scheduler.shutdown(wait=False)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # systemd stops a service with SIGTERM; only the main thread may install a handler.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if in_main else None
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 OnReminders = Callable[[list[InboxEntry], list[InboxEntry]], None]

@@ -94,8 +94,10 @@ class CycleScreen(ActionsScreen):
                 else f"← {other} {link_label(lk.kind.value)}"
             )
             options.add_option(Option(text, id=other))
-        if not links:
-            options.add_option(Option(_("no links yet (l links one)"), disabled=True))
+        if links:
+            options.highlighted = 0
+        else:
+            options.add_option(Option(_("no links yet"), disabled=True))
         self.selection_changed()
 
     # -- what the actions act on -------------------------------------------------------------

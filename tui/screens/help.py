@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -18,7 +18,7 @@ from tui.screens.board import BoardScreen
 from tui.screens.cycle import CycleScreen
 from tui.screens.form import FormScreen
 from tui.screens.timeline import TimelineScreen
-from tui.widgets.board_view import BoardView
+from tui.widgets.board_view import BoardView, fit
 from tui.widgets.keys import key_display, translate_bindings, translated
 
 
@@ -69,15 +69,15 @@ class HelpScreen(Screen[None]):
             )
         yield Footer()
 
-    def table(self, bindings: Iterable[Binding]) -> Table:
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-        table.add_column(style="bold", min_width=14)
-        table.add_column(min_width=36)
-        table.add_column(style="dim")
+    def table(self, bindings: Iterable[Binding]) -> Text:
+        """Key, what it does, and the binding id to use in the keymap, one binding a line."""
+        text = Text()
         for b in bindings:
             t = translated(b)
-            table.add_row(key_display(self, b), t.tooltip or t.description, b.id or "")
-        return table
+            text.append(fit(key_display(self, b), 16), style="bold")
+            text.append(fit(t.tooltip or t.description, 52))
+            text.append(f"{b.id or ''}\n", style="dim")
+        return text
 
     def guide(self) -> str:
         k = self.key

@@ -246,7 +246,7 @@ class BoardView(ScrollView, can_focus=True):
         style = self.get_component_rich_style("board--cursor" if pos == self.cursor else "board--card")
         inner = width - 2
         if sub == 0:
-            right = f"#{card.summary.iteration}"
+            right = f"{_('it.')} {card.summary.iteration}"
             name = fit(card.summary.name, max(1, inner - cell_len(right) - 1))
             return [Segment(f" {name} {right} ", style + Style(bold=True))]
         return self._details(card, style, inner)

@@ -138,28 +138,29 @@ class TimelineView(ScrollView, can_focus=True):
         return Strip(segments, width)
 
     def _header(self, y: int, x0: int, bars: int, width: int) -> Strip:
-        hs, chars = self.style("header"), []
-        today_col = (self.today - self.origin).days // self.days
-        x = 0
-        while x < bars:
-            col = x0 + x
+        """Line 0: month names; line 1: a tick at each month's start, the year at January, ▼ today."""
+        hs, ts = self.style("header"), self.style("today")
+        cells: list[tuple[str, Style]] = [(" ", hs)] * bars
+
+        def put(x: int, text: str, style: Style) -> None:
+            if x < 0 or x + len(text) > bars or any(c != " " for c, _s in cells[x : x + len(text)]):
+                return
+            for k, ch in enumerate(text):
+                cells[x + k] = (ch, style)
+
+        today_x = (self.today - self.origin).days // self.days - x0
+        if y == 1 and 0 <= today_x < bars:
+            cells[today_x] = ("▼", ts)
+        for col in range(max(0, x0 - 6), x0 + bars):
             start = self.origin + timedelta(days=col * self.days)
-            prev = self.origin + timedelta(days=(col - 1) * self.days)
-            if col == today_col:
-                chars.append(("▼" if y == 1 else "│", self.style("today")))
-            elif y == 0 and (col == 0 or start.month != prev.month):
-                text = month(start) + (f" {start.year}" if start.month == 1 or col == x0 else "")
-                for ch in text[: bars - x]:
-                    chars.append((ch, hs))
-                x += len(text[: bars - x])
+            before = self.origin + timedelta(days=max(0, col - 1) * self.days)
+            if col and start.month == before.month:
                 continue
-            elif y == 1 and (col == 0 or start.month != prev.month):
-                chars.append(("╵", hs))
+            if y == 0:
+                put(col - x0, month(start), hs)
             else:
-                chars.append((" ", hs))
-            x += 1
-        segments = [Segment(" " * LABEL, hs), *[Segment(c, s) for c, s in chars]]
-        return Strip(segments, width)
+                put(col - x0, f"╵{start.year}" if start.month == 1 or col == x0 else "╵", hs)
+        return Strip([Segment(" " * LABEL, hs), *[Segment(c, st) for c, st in cells]], width)
 
     def _bars(self, row: Row, x0: int, bars: int) -> list[Segment]:
         today_col = (self.today - self.origin).days // self.days

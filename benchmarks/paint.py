@@ -1,0 +1,122 @@
+"""First paint, headless: when a Textual app composes its first frame showing what we wait for.
+
+A frame counts when Textual would write it to the terminal (the app is running, not closed, not
+inside a batch update); headless, the compositor does all its work and only the final write to the
+terminal is skipped. The moment is taken with ``time.monotonic()``, which on Linux is the same clock
+in every process, so the runner can measure from before it started the process.
+
+    python -m benchmarks.paint board -- --db URL     # the board as `cycles --db URL` opens it
+
+The process prints one line ``BENCH {json}`` and exits as soon as the frame is composed.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+
+SIZE = (120, 40)
+MARK = "BENCH "
+
+Ready = Callable[[App[Any]], bool]
+
+
+def watch(app: App[Any], ready: Ready, on_paint: Callable[[App[Any], float], None]) -> None:
+    """Call ``on_paint(app, t)`` at the first frame composed while ``ready(app)`` holds, then exit."""
+    original = app._display
+    painted = False
+
+    def display(screen: Any, renderable: Any) -> None:
+        nonlocal painted
+        original(screen, renderable)
+        shown = renderable is not None and app._running and not app._closed and not app._batch_count
+        if shown and not painted and ready(app):
+            painted = True
+            on_paint(app, time.monotonic())
+            app.exit()
+
+    app._display = display  # type: ignore[method-assign]
+
+
+def screen_text(app: App[Any]) -> str:
+    """The text of the frame the screen composes now."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def run_headless(
+    factory: Callable[[], Any], ready: Ready, verify: Callable[[App[Any]], str]
+) -> dict[str, Any]:
+    """Make ``App.run`` headless for whatever ``factory`` runs, and report the first ready frame.
+
+    ``verify(app)`` is called right after that frame: it returns "" when the frame shows what it
+    should, else what is wrong (the timing is already taken, so it may take its time).
+    """
+    result: dict[str, Any] = {"paint": None, "problem": "the app exited before a ready frame"}
+
+    def on_paint(app: App[Any], at: float) -> None:
+        result["paint"] = at
+        result["problem"] = verify(app)
+
+    original_run = App.run
+
+    def run(self: App[Any], *args: Any, **kwargs: Any) -> Any:
+        kwargs.update(headless=True, size=SIZE)
+        watch(self, ready, on_paint)
+        return original_run(self, *args, **kwargs)
+
+    App.run = run  # type: ignore[method-assign]
+    factory()
+    result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return result
+
+
+def board_ready(app: App[Any]) -> bool:
+    model = getattr(app.screen, "model", None)
+    return model is not None and bool(model.loaded) and bool(model.cards)
+
+
+def board_shows_rows(app: App[Any]) -> str:
+    text = screen_text(app)
+    view = getattr(app.screen, "view", None)
+    selected = getattr(view, "selected", None)
+    if selected is None:
+        return "no card under the cursor after loading"
+    if selected.name[:10] not in text:
+        return f"the frame does not show the selected card {selected.name!r}"
+    return ""
+
+
+def _board(cli_args: list[str]) -> dict[str, Any]:
+    def start() -> None:
+        from tui.cli import main
+
+        main(cli_args, standalone_mode=False)
+
+    return run_headless(start, board_ready, board_shows_rows)
+
+
+def emit(result: dict[str, Any]) -> None:
+    print(MARK + json.dumps(result), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] != "board":
+        print("usage: python -m benchmarks.paint board -- [cycles options]", file=sys.stderr)
+        return 2
+    rest = args[1:]
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    emit(_board(rest))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The XLSX export read back with openpyxl, the ICS export with icalendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from storage.formats import calendar_ics, portfolio_xlsx
+from storage.formats.tabular import COLUMNS
+
+
+def test_xlsx_has_one_sheet_per_entity_with_every_row(filled, out: Path) -> None:
+    counts = portfolio_xlsx.export(filled.store, filled.community, out / "p.xlsx")
+    book = load_workbook(out / "p.xlsx")
+    assert book.sheetnames == list(COLUMNS)
+    for name, columns in COLUMNS.items():
+        rows = list(book[name].iter_rows(values_only=True))
+        assert rows[0] == columns
+        assert len(rows) - 1 == counts[name], name
+    cycles = {
+        r[0]: dict(zip(COLUMNS["cycles"], r, strict=True))
+        for r in book["cycles"].iter_rows(min_row=2, values_only=True)
+    }
+    assert cycles["nano-ai"]["cadence_days"] == 14  # numbers stay numbers
+    assert cycles["nano-ai"]["created_at"] == "2026-06-01T09:00:00Z"  # instants are ISO 8601 text
+
+
+def test_xlsx_cells_are_never_formulas(filled, out: Path) -> None:
+    portfolio_xlsx.export(filled.store, filled.community, out / "p.xlsx")
+    book = load_workbook(out / "p.xlsx")
+    show = next(r for r in book["cycles"].iter_rows(min_row=2) if r[0].value == "showcase-bb")
+    description = show[COLUMNS["cycles"].index("description")]
+    assert description.value == "'=SUM(A1)" and description.data_type == "s"
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert cell.value[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_xlsx_replaces_characters_xml_cannot_hold() -> None:
+    assert portfolio_xlsx.text_cell("bell\x07") == "bell\ufffd"
+    assert portfolio_xlsx.text_cell("-1") == "'-1"
+    assert portfolio_xlsx.text_cell(5) == 5
+
+
+def test_ics_has_an_event_with_alarm_per_open_evaluation(filled, out: Path) -> None:
+    n = calendar_ics.export(filled.store, filled.community, out / "e.ics", now=filled.now())
+    cal = Calendar.from_ical((out / "e.ics").read_bytes())
+    events = cal.walk("VEVENT")
+    assert n["evaluations"] == len(events) == 4  # sat-brabant is evaluated, awaiting its decision
+    by_uid = {str(e["UID"]): e for e in events}
+    coffee = by_uid["opencoffee.1.evaluation@spark.learning-cycles"]
+    assert coffee.decoded("DTSTART") == date(2026, 7, 13)  # overdue, still open
+    assert coffee.decoded("DTEND") == date(2026, 7, 14)
+    assert "Opencoffee" in str(coffee["SUMMARY"])
+    alarms = coffee.walk("VALARM")
+    assert len(alarms) == 1 and str(alarms[0]["ACTION"]) == "DISPLAY"
+    assert alarms[0].decoded("TRIGGER") == timedelta(hours=9)
+    # decided, evaluated or ended cycles have no open evaluation
+    assert not any(uid.startswith(("nano-ai.", "fund-subsidy.", "fund-project.", "sat-")) for uid in by_uid)
+
+
+def test_ics_uids_are_stable(filled, out: Path) -> None:
+    calendar_ics.export(filled.store, filled.community, out / "a.ics", now=filled.now())
+    filled.clock.advance(days=1)
+    calendar_ics.export(filled.store, filled.community, out / "b.ics", now=filled.now())
+    uids = [
+        sorted(str(e["UID"]) for e in Calendar.from_ical(p.read_bytes()).walk("VEVENT"))
+        for p in (out / "a.ics", out / "b.ics")
+    ]
+    assert uids[0] == uids[1]
