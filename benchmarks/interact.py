@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import functools
 import gc
-import resource
 import statistics
 import sys
 import time
@@ -26,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from benchmarks.paint import SIZE, emit
+from benchmarks.paint import SIZE, emit, peak_rss_kb
 
 Sample = tuple[float, float, float]  # wall, ui cpu, handler cpu (seconds)
 
@@ -253,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gc.collect()
     out = asyncio.run(scenario(args.db, datetime.fromisoformat(args.now), args.presses))
-    out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out["maxrss_kb"] = peak_rss_kb()
     emit(out)
     return 0
 

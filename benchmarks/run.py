@@ -67,7 +67,8 @@ class Runner:
         }
 
     def spawn(self, cmd: list[str], timeout: float = 900) -> tuple[float, float, str, int]:
-        """Run ``cmd``; its start (monotonic), wall time, stdout and peak RSS (KB), from wait4."""
+        """Run ``cmd``; its start (monotonic), wall time, stdout and ``ru_maxrss`` (KB; includes
+        this process's size at the fork, so the children report their own peak instead)."""
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             started = time.monotonic()
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=self.env, cwd=REPO)

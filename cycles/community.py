@@ -7,6 +7,7 @@ Nothing community-specific lives in code. SPARK's configuration ships as the def
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from datetime import time
 from importlib import resources
 from pathlib import Path
@@ -158,12 +159,12 @@ class Community(BaseModel):
 
     def check_keys(self, kind: str, keys: list[str]) -> None:
         """Refuse keys that the community's vocabulary of ``kind`` does not define."""
-        vocab = {
+        vocabularies: dict[str, Sequence[_Entry]] = {
             "principles": self.principles,
             "value_levels": self.value_levels,
             "outcome_levels": self.outcome_levels,
-        }[kind]
-        known = [e.key for e in vocab]
+        }
+        known = [e.key for e in vocabularies[kind]]
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise ConfigError(
@@ -172,17 +173,18 @@ class Community(BaseModel):
 
     def label(self, kind: str, key: str, lang: str = "en") -> str:
         """The label of a scale, activity type, principle, value or outcome level."""
-        entries: list[_Entry]
+        entries: Sequence[_Entry]
         if kind == "level":
             entries = [lv for s in self.scales for lv in s.levels]
         else:
-            entries = {
+            by_kind: dict[str, Sequence[_Entry]] = {
                 "scale": self.scales,
                 "activity_type": self.activity_types,
                 "principle": self.principles,
                 "value_level": self.value_levels,
                 "outcome_level": self.outcome_levels,
-            }[kind]
+            }
+            entries = by_kind[kind]
         for e in entries:
             if e.key == key:
                 return e.label.get(lang)

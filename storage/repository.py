@@ -250,7 +250,7 @@ class SqlCycleRepository:
     def apply(self, change: Change, expected_version: int) -> Cycle:
         cycle = change.cycle
         result = self.session.execute(
-            update(CycleRow.__table__)  # type: ignore[arg-type]
+            update(CycleRow.__table__)  # type: ignore[arg-type, attr-defined]
             .where(C.key == cycle.key, C.version == expected_version)
             .values(**cycle_values(cycle), version=expected_version + 1)
         )
@@ -266,10 +266,10 @@ class SqlCycleRepository:
         numbers = sorted(set(change.touched) | set(change.removed))
         if numbers:
             self.session.execute(
-                delete(NoteRow.__table__).where(N.cycle_id == cid, N.iteration.in_(numbers))  # type: ignore[arg-type]
+                delete(NoteRow.__table__).where(N.cycle_id == cid, N.iteration.in_(numbers))  # type: ignore[arg-type, attr-defined]
             )
             self.session.execute(
-                delete(IterationRow.__table__).where(I.cycle_id == cid, I.number.in_(numbers))  # type: ignore[arg-type]
+                delete(IterationRow.__table__).where(I.cycle_id == cid, I.number.in_(numbers))  # type: ignore[arg-type, attr-defined]
             )
         self._insert_iterations(cid, [it for it in cycle.iterations if it.number in change.touched])
         if change.created:
@@ -297,7 +297,7 @@ class SqlCycleRepository:
             )
         if cycles:
             self.session.execute(
-                insert(CycleRow.__table__),  # type: ignore[arg-type]
+                insert(CycleRow.__table__),  # type: ignore[arg-type, attr-defined]
                 [cycle_values(c) | {"version": 1} for c in cycles],
             )
             ids = self._ids(keys)
@@ -309,9 +309,9 @@ class SqlCycleRepository:
                     its.append(iteration_values(cid, it))
                     notes.extend(note_values(cid, it.number, n) for n in it.notes)
             for chunk in _chunks(its, 5000):
-                self.session.execute(insert(IterationRow.__table__), chunk)  # type: ignore[arg-type]
+                self.session.execute(insert(IterationRow.__table__), chunk)  # type: ignore[arg-type, attr-defined]
             for chunk in _chunks(notes, 5000):
-                self.session.execute(insert(NoteRow.__table__), chunk)  # type: ignore[arg-type]
+                self.session.execute(insert(NoteRow.__table__), chunk)  # type: ignore[arg-type, attr-defined]
         self._insert_links(links)
         self._insert_events(events)
 
@@ -327,12 +327,12 @@ class SqlCycleRepository:
         if not its:
             return
         self.session.execute(
-            insert(IterationRow.__table__),  # type: ignore[arg-type]
+            insert(IterationRow.__table__),  # type: ignore[arg-type, attr-defined]
             [iteration_values(cid, it) for it in its],
         )
         notes = [note_values(cid, it.number, n) for it in its for n in it.notes]
         if notes:
-            self.session.execute(insert(NoteRow.__table__), notes)  # type: ignore[arg-type]
+            self.session.execute(insert(NoteRow.__table__), notes)  # type: ignore[arg-type, attr-defined]
 
     def _insert_links(self, links: list[Link]) -> None:
         if not links:
@@ -361,13 +361,13 @@ class SqlCycleRepository:
                     "note": lk.note,
                 }
             )
-        self.session.execute(insert(LinkRow.__table__), rows)  # type: ignore[arg-type]
+        self.session.execute(insert(LinkRow.__table__), rows)  # type: ignore[arg-type, attr-defined]
 
     def _unlink(self, lk: Link) -> None:
         ids = self._ids([lk.source, lk.target])
         if len(ids) == 2:
             self.session.execute(
-                delete(LinkRow.__table__).where(  # type: ignore[arg-type]
+                delete(LinkRow.__table__).where(  # type: ignore[arg-type, attr-defined]
                     L.source_id == ids[lk.source],
                     L.target_id == ids[lk.target],
                     L.kind == lk.kind.value,
@@ -383,16 +383,16 @@ class SqlCycleRepository:
                 f"the other route {key} has been worked on since; it cannot be removed by undo"
             )
         cid = row.id
-        self.session.execute(delete(NoteRow.__table__).where(N.cycle_id == cid))  # type: ignore[arg-type]
-        self.session.execute(delete(IterationRow.__table__).where(I.cycle_id == cid))  # type: ignore[arg-type]
+        self.session.execute(delete(NoteRow.__table__).where(N.cycle_id == cid))  # type: ignore[arg-type, attr-defined]
+        self.session.execute(delete(IterationRow.__table__).where(I.cycle_id == cid))  # type: ignore[arg-type, attr-defined]
         self.session.execute(
-            delete(LinkRow.__table__).where(or_(L.source_id == cid, L.target_id == cid))  # type: ignore[arg-type]
+            delete(LinkRow.__table__).where(or_(L.source_id == cid, L.target_id == cid))  # type: ignore[arg-type, attr-defined]
         )
-        self.session.execute(delete(CycleRow.__table__).where(C.id == cid))  # type: ignore[arg-type]
+        self.session.execute(delete(CycleRow.__table__).where(C.id == cid))  # type: ignore[arg-type, attr-defined]
 
     def _insert_events(self, events: list[Event]) -> None:
         for chunk in _chunks([event_values(e) for e in events], 5000):
-            self.session.execute(insert(EventRow.__table__), chunk)  # type: ignore[arg-type]
+            self.session.execute(insert(EventRow.__table__), chunk)  # type: ignore[arg-type, attr-defined]
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

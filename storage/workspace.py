@@ -8,6 +8,7 @@ processes acting at once are serialized and neither update is lost.
 
 from __future__ import annotations
 
+import builtins  # ``Workspace.list`` shadows ``list`` inside the class
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -56,16 +57,16 @@ class Workspace:
         with self.store.read() as repo:
             return repo.get(key)
 
-    def history(self, key: str) -> list[Event]:
+    def history(self, key: str) -> builtins.list[Event]:
         with self.store.read() as repo:
             repo.get(key)  # NotFoundError for an unknown key
             return repo.history(key)
 
-    def links(self, key: str) -> list[Link]:
+    def links(self, key: str) -> builtins.list[Link]:
         with self.store.read() as repo:
             return repo.links(key)
 
-    def detail(self, key: str) -> tuple[Cycle, list[Link], list[Event]]:
+    def detail(self, key: str) -> tuple[Cycle, builtins.list[Link], builtins.list[Event]]:
         """A cycle with its links and history, read in one unit of work."""
         with self.store.read() as repo:
             return repo.get(key), repo.links(key), repo.history(key)
@@ -219,7 +220,7 @@ class Workspace:
         """Store a validated portfolio: all of it, or (on any refusal) nothing."""
         self.store.write(lambda repo: repo.add(portfolio.cycles, portfolio.links, portfolio.events))
 
-    def iterations(self, keys: Collection[str] | None = None) -> dict[str, list[Iteration]]:
+    def iterations(self, keys: Collection[str] | None = None) -> dict[str, builtins.list[Iteration]]:
         """The iterations of every cycle (or of ``keys``) by cycle key, oldest first, without their
         monitoring notes: what a timeline of all cycles draws, read in one unit of work."""
         from sqlalchemy import select
@@ -233,7 +234,7 @@ class Workspace:
             .order_by(C.key, I.number)
         )
         wanted = None if keys is None else list(keys)
-        out: dict[str, list[Iteration]] = {}
+        out: dict[str, builtins.list[Iteration]] = {}
         with self.store.read() as repo:
             chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
             for chunk in chunks:

@@ -11,14 +11,15 @@ from datetime import date
 
 from textual.message import Message
 
-from cycles.model import Change, Cycle, CycleSummary, Event, Link
+from cycles.model import Change, Cycle, Event, Link
+from tui.widgets.board_model import Card
 
 
 class CyclesLoaded(Message):
-    """Every cycle's summary, read for the board."""
+    """Every cycle's summary, read for the board (and made into cards off the UI thread)."""
 
-    def __init__(self, summaries: list[CycleSummary], today: date) -> None:
-        self.summaries = summaries
+    def __init__(self, cards: dict[str, Card], today: date) -> None:
+        self.cards = cards
         self.today = today
         super().__init__()
 

@@ -26,8 +26,8 @@ from cycles.community import Community
 from cycles.errors import ImportFileError
 from cycles.portfolio import Portfolio
 from storage.export import ALL, Selection, counts, read_document
-from storage.formats.safety import atomic_path, neutralise, restore, write_atomic
-from storage.formats.tabular import COLUMNS, Rows, Table, cell_text, check_header, flatten, nest
+from storage.formats.safety import atomic_path, restore, write_atomic
+from storage.formats.tabular import COLUMNS, Rows, Table, check_header, flatten, nest, spreadsheet_rows
 from storage.store import Store
 
 ENCODING = "utf-8-sig"
@@ -36,15 +36,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _write_table(fh: IO[str], name: str, rows: Table) -> None:
-    columns = COLUMNS[name]
     writer = csv.writer(fh)
-    writer.writerow(columns)
-    for row in rows:
-        cells = []
-        for column in columns:
-            value = cell_text(column, row.get(column))
-            cells.append(neutralise(value) if isinstance(value, str) else value)
-        writer.writerow(cells)
+    writer.writerow(COLUMNS[name])
+    writer.writerows(spreadsheet_rows(name, rows))
 
 
 def table_text(name: str, rows: Table) -> str:

@@ -28,12 +28,14 @@ def _td(value: object) -> str:
     return f"<td{cls}>{escape(str(value))}</td>"
 
 
-def _table(header: list[str], rows: list[list[object]], words: Words) -> list[str]:
+def _table(header: list[str], rows: list[list[object]], words: Words, total: int = 0) -> list[str]:
+    """A table of the first MAX_LISTED rows, and a note on the rest of ``total``."""
     out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"]
     out += ["<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in rows[:MAX_LISTED]]
     out.append("</table>")
-    if len(rows) > MAX_LISTED:
-        out.append(f'<p class="note">{escape(words.more(len(rows) - MAX_LISTED))}</p>')
+    total = max(total, len(rows))
+    if total > MAX_LISTED:
+        out.append(f'<p class="note">{escape(words.more(total - MAX_LISTED))}</p>')
     return out
 
 
@@ -82,7 +84,7 @@ def render(review: Review, community: Community, lang: str) -> str:
                 d.rationale,
                 d.route_to or "",
             ]
-            for d in review.completed
+            for d in review.completed[:MAX_LISTED]
         ]
         header = [
             col["date"],
@@ -92,14 +94,16 @@ def render(review: Review, community: Community, lang: str) -> str:
             col["rationale"],
             col["route_to"],
         ]
-        out += _table(header, rows, w)
+        out += _table(header, rows, w, len(review.completed))
 
     out.append(f"<h2>{escape(h['overdue'])}</h2>")
     if review.overdue:
         rows = [
-            [f"{o.name} ({o.cycle})", o.owner, o.iteration, w.day(o.due_on), o.days] for o in review.overdue
+            [f"{o.name} ({o.cycle})", o.owner, o.iteration, w.day(o.due_on), o.days]
+            for o in review.overdue[:MAX_LISTED]
         ]
-        out += _table([col["cycle"], col["owner"], col["iteration"], col["due_on"], col["days"]], rows, w)
+        header = [col["cycle"], col["owner"], col["iteration"], col["due_on"], col["days"]]
+        out += _table(header, rows, w, len(review.overdue))
     else:
         out.append(_p(col["no_overdue"]))
 
@@ -140,9 +144,11 @@ def render(review: Review, community: Community, lang: str) -> str:
         ]
         out += _table([col["route"], col["from"], col["to"], col["state"]], rows, w)
         out.append(f"<h3>{escape(col['overlaps'])}</h3>")
-        rows = [[o.first, o.second, w.day(o.start), w.day(o.end), o.days] for o in review.overlaps]
+        rows = [
+            [o.first, o.second, w.day(o.start), w.day(o.end), o.days] for o in review.overlaps[:MAX_LISTED]
+        ]
         header = [col["route"], col["route"], col["from"], col["to"], col["days_n"]]
-        out += _table(header, rows, w) if rows else [_p(col["none"])]
+        out += _table(header, rows, w, len(review.overlaps)) if rows else [_p(col["none"])]
     else:
         out.append(_p(col["no_funding"]))
     out += [f"<h3>{escape(col['gaps'])}</h3>", _p(col["gap_risk"], "note")]

@@ -21,10 +21,11 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return [*lines, ""]
 
 
-def _limited(rows: list[list[object]], words: Words) -> tuple[list[list[object]], list[str]]:
-    if len(rows) <= MAX_LISTED:
+def _limited(rows: list[list[object]], words: Words, total: int) -> tuple[list[list[object]], list[str]]:
+    """The rows shown (the first MAX_LISTED of ``total``) and a note on the rest."""
+    if total <= MAX_LISTED:
         return rows, []
-    return rows[:MAX_LISTED], [words.more(len(rows) - MAX_LISTED), ""]
+    return rows[:MAX_LISTED], [words.more(total - MAX_LISTED), ""]
 
 
 def render(review: Review, community: Community, lang: str) -> str:
@@ -50,9 +51,9 @@ def render(review: Review, community: Community, lang: str) -> str:
                 d.rationale,
                 d.route_to or "",
             ]
-            for d in review.completed
+            for d in review.completed[:MAX_LISTED]
         ]
-        shown, more = _limited(rows, w)
+        shown, more = _limited(rows, w, len(review.completed))
         header = [
             col["date"],
             col["cycle"],
@@ -66,9 +67,10 @@ def render(review: Review, community: Community, lang: str) -> str:
     out += [f"## {h['overdue']}", ""]
     if review.overdue:
         rows = [
-            [f"{o.name} ({o.cycle})", o.owner, o.iteration, w.day(o.due_on), o.days] for o in review.overdue
+            [f"{o.name} ({o.cycle})", o.owner, o.iteration, w.day(o.due_on), o.days]
+            for o in review.overdue[:MAX_LISTED]
         ]
-        shown, more = _limited(rows, w)
+        shown, more = _limited(rows, w, len(review.overdue))
         out += (
             _table([col["cycle"], col["owner"], col["iteration"], col["due_on"], col["days"]], shown) + more
         )
@@ -107,8 +109,10 @@ def render(review: Review, community: Community, lang: str) -> str:
         ]
         out += _table([col["route"], col["from"], col["to"], col["state"]], rows)
         out += [f"**{col['overlaps']}**", ""]
-        rows = [[o.first, o.second, w.day(o.start), w.day(o.end), o.days] for o in review.overlaps]
-        shown, more = _limited(rows, w)
+        rows = [
+            [o.first, o.second, w.day(o.start), w.day(o.end), o.days] for o in review.overlaps[:MAX_LISTED]
+        ]
+        shown, more = _limited(rows, w, len(review.overlaps))
         header = [col["route"], col["route"], col["from"], col["to"], col["days_n"]]
         out += (_table(header, shown) + more) if rows else [col["none"], ""]
     else:
@@ -131,9 +135,9 @@ def render(review: Review, community: Community, lang: str) -> str:
             w.day(r.segments[-1].end),
             ", ".join(f"{s.iteration} {decision_label(s.outcome)}" for s in r.segments),
         ]
-        for r in review.timeline
+        for r in review.timeline[:MAX_LISTED]
     ]
-    shown, more = _limited(rows, w)
+    shown, more = _limited(rows, w, len(review.timeline))
     out += _table([col["cycle"], col["scale"], col["start"], col["end"], col["iterations"]], shown) + more
     return "\n".join(out).rstrip() + "\n"
 

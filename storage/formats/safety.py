@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 TRIGGERS = "=+-@\t\r"
+FIRST_RISKY = frozenset(TRIGGERS + "'")  # a text not starting with one of these is kept as it is
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 

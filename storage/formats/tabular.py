@@ -26,6 +26,7 @@ from typing import Any
 
 from cycles.community import Community
 from cycles.errors import ConfigError, ImportFileError
+from storage.formats.safety import FIRST_RISKY, neutralise
 
 Table = list[dict[str, Any]]
 Fields = dict[tuple[str, ...], str]
@@ -161,13 +162,48 @@ def flatten(doc: dict[str, Any], community: Community) -> dict[str, Table]:
     return tables
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def cell_text(column: str, value: Any) -> Any:
     """A cell's value for a spreadsheet: lists and objects as JSON text, None as empty."""
     if value is None:
         return ""
     if column in LISTS or column in OBJECTS:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return _encode(value)
     return value
+
+
+def spreadsheet_rows(name: str, rows: Table) -> Iterator[list[Any]]:
+    """The cells of table ``name`` row by row, as written to CSV and XLSX: lists and objects as
+    JSON text, None as empty, text neutralised against formulas (``safety.neutralise``).
+
+    The same as ``[neutralise(cell_text(c, row.get(c))) ...]`` for every row, written out for
+    speed: a portfolio of 100,000 iterations has millions of cells."""
+    plan = [(column, column in LISTS or column in OBJECTS) for column in COLUMNS[name]]
+    lists: dict[tuple[str, ...], str] = {}
+    risky = FIRST_RISKY
+    for row in rows:
+        out: list[Any] = []
+        for column, is_json in plan:
+            value = row.get(column)
+            if value is None:
+                out.append("")
+            elif is_json:
+                # JSON text starts with [ or {: never a formula. Lists of keys repeat: encode once.
+                if value.__class__ is list:
+                    key = tuple(value)
+                    text = lists.get(key)
+                    if text is None:
+                        text = lists[key] = _encode(value)
+                    out.append(text)
+                else:
+                    out.append(_encode(value))
+            elif value.__class__ is str and value and value[0] in risky:
+                out.append(neutralise(value))
+            else:
+                out.append(value)
+        yield out
 
 
 # -- tables -> document ---------------------------------------------------------------------------

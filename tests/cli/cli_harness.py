@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +24,21 @@ class Cli:
         self.db_file = db_file
         self.db = f"sqlite:///{db_file}"
 
-    def __call__(self, *args: str, env: dict[str, str | None] | None = None, db: bool = True) -> Result:
+    def __call__(self, *args: str, env: Mapping[str, str | None] | None = None, db: bool = True) -> Result:
         argv: Sequence[str] = ["--db", self.db, *args] if db else list(args)
         return CliRunner().invoke(main, argv, env=env, catch_exceptions=False)
 
-    def ok(self, *args: str, env: dict[str, str | None] | None = None) -> str:
+    def ok(self, *args: str, env: Mapping[str, str | None] | None = None) -> str:
         """Run a command that must succeed; its standard output."""
         result = self(*args, env=env)
         assert result.exit_code == 0, f"cycles {' '.join(args)}: {result.stderr or result.output}"
         assert result.stderr == ""
         return result.stdout
 
-    def json(self, *args: str, env: dict[str, str | None] | None = None) -> Any:
+    def json(self, *args: str, env: Mapping[str, str | None] | None = None) -> Any:
         return json.loads(self.ok(*args, "--json", env=env))
 
-    def fails(self, *args: str, env: dict[str, str | None] | None = None) -> str:
+    def fails(self, *args: str, env: Mapping[str, str | None] | None = None) -> str:
         """Run a command that must fail the way every error does: exit status 1 and one line
         ``cycles: error: ...`` on stderr. Returns the message after the prefix."""
         result = self(*args, env=env)

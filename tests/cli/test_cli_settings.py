@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from tests.cli.cli_harness import Cli
 
 
-def ready(cli: Cli, *args: str, env: dict[str, str | None] | None = None) -> str:
+def ready(cli: Cli, *args: str, env: Mapping[str, str | None] | None = None) -> str:
     """Where ``cycles init`` put the database (the URL it reports)."""
     result = cli(*args, "init", env=env, db=False)
     assert result.exit_code == 0, result.output

@@ -82,11 +82,17 @@ def test_failed_export_leaves_the_previous_file(filled, out: Path, monkeypatch, 
 
         monkeypatch.setattr(portfolio_csv, "table_text", table_text)
     else:
-        from openpyxl.workbook import Workbook
+        from storage.formats import xlsx_writer
 
-        monkeypatch.setattr(
-            Workbook, "save", lambda self, filename: (Path(filename).write_bytes(b"PK"), boom())
-        )
+        sheet = xlsx_writer._sheet
+
+        def half_sheet(fh, header, rows) -> None:  # type: ignore[no-untyped-def]
+            if header == ("cycle", "iteration", "id", "at", "author", "text"):
+                fh.write(b"<worksheet>")
+                boom()
+            sheet(fh, header, rows)
+
+        monkeypatch.setattr(xlsx_writer, "_sheet", half_sheet)
     with pytest.raises(KeyboardInterrupt):
         module.export(filled.store, filled.community, target)  # type: ignore[attr-defined]
     assert target.read_bytes() == b"previous"

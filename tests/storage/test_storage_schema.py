@@ -128,7 +128,7 @@ def test_sqlite_connections_wait_for_a_busy_database(sqlite_url: str) -> None:
     opened = Store.open(sqlite_url)
     try:
         with opened.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+            assert int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) >= 5000
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         opened.close()

@@ -1,6 +1,6 @@
 """Measure the board at 10,000 cycles: first paint, cursor moves, search, decide.
 
-    python -m tests.tui.bench_board [--cycles 10000] [--db /tmp/board-bench.db]
+    python -m tests.tui.bench_board [--cycles 10000] [--db /tmp/board-bench.db] [--reuse]
 
 Times are taken inside the app, around the handlers (``time.process_time`` for CPU, ``perf_counter``
 for wall time), never around Pilot's ``pause``, which sleeps. The portfolio comes from
@@ -20,7 +20,7 @@ from typing import Any
 
 from benchmarks.generate import generate
 from cycles.community import load_community
-from cycles.model import Phase, Status
+from cycles.model import Phase
 from storage.store import Store
 from storage.workspace import Workspace
 from tui.app import make_app
@@ -53,15 +53,16 @@ def ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, n={len(values)}"
 
 
-def prepare(n: int, db: Path) -> Workspace:
+def prepare(n: int, db: Path, reuse: bool) -> Workspace:
     community = load_community()
-    if db.exists():
+    if db.exists() and not reuse:
         db.unlink()
+    fresh = not db.exists()
     ws = Workspace(Store.open(f"sqlite:///{db}"), community, actor="bench", clock=lambda: NOW)
-    t = time.perf_counter()
-    portfolio = generate(n, now=NOW)
-    ws.import_portfolio(portfolio)
-    print(f"generated and imported {n} cycles in {time.perf_counter() - t:.1f} s")
+    if fresh:
+        t = time.perf_counter()
+        ws.import_portfolio(generate(n, now=NOW))
+        print(f"generated and imported {n} cycles in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     summaries = ws.list()
     print(f"Workspace.list(): {len(summaries)} summaries in {(time.perf_counter() - t) * 1000:.0f} ms")
@@ -112,7 +113,8 @@ async def measure(ws: Workspace) -> None:
         paints = []
         for _ in range(20):
             w = time.perf_counter()
-            view.render_lines(view.region.reset_offset)  # every visible line, as a full repaint does
+            for y in range(view.size.height):  # every visible line, as a full repaint draws them
+                view.render_line(y)
             paints.append(time.perf_counter() - w)
         print("full repaint of the visible board:", ms(paints))
 
@@ -128,7 +130,7 @@ async def measure(ws: Workspace) -> None:
         target = next(
             k
             for k, c in model.cards.items()
-            if c.summary.phase is Phase.EVALUATE and c.summary.status is Status.ACTIVE and k in model.positions
+            if c.summary.phase is Phase.EVALUATE and c.active and k in model.positions
         )
         view.move_to(model.positions[target])
         await pilot.pause()
@@ -162,7 +164,8 @@ async def measure(ws: Workspace) -> None:
         await pilot.press("tab", *"Next step for the bench", "ctrl+s")
         while not applied:
             await asyncio.sleep(0.001)
-        print(f"decide: save key to board updated (stored, message, board relaid): {(applied[0] - saved[0]) * 1000:.0f} ms")
+        took = (applied[0] - saved[0]) * 1000
+        print(f"decide: save key to board updated (stored, message, board laid out): {took:.0f} ms")
         stored = ws.get(target)
         print(f"stored: {target} now at iteration {stored.current.number}, {stored.phase.value}")
 
@@ -171,8 +174,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=10_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/board-bench.db"))
+    parser.add_argument("--reuse", action="store_true", help="Measure on the database as it is.")
     args = parser.parse_args()
-    ws = prepare(args.cycles, args.db)
+    ws = prepare(args.cycles, args.db, args.reuse)
     asyncio.run(measure(ws))
 
 

@@ -25,7 +25,7 @@ from tui.labels import due_label
 from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.screens.filters import FilterForm
-from tui.widgets.board_model import SORTS, BoardModel
+from tui.widgets.board_model import SORTS, BoardModel, make_cards
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.fmt import DUE_SYMBOL, long_day, number
 from tui.widgets.keys import key_for
@@ -125,11 +125,12 @@ class BoardScreen(ActionsScreen):
         except CyclesError as exc:
             self.app.post_message(ActionFailed("load", None, str(exc)))
             return
-        self.post_message(CyclesLoaded(summaries, self.ctx.today()))
+        today = self.ctx.today()
+        self.post_message(CyclesLoaded(make_cards(summaries, today), today))
 
     def on_cycles_loaded(self, message: CyclesLoaded) -> None:
         assert self.model is not None
-        self.model.load(message.summaries, message.today)
+        self.model.load(message.cards, message.today)
         self.redraw()
         self.refresh_bindings()  # "load example" depends on whether there are cycles
 

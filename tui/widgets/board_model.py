@@ -9,8 +9,8 @@ costs the same at ten or ten thousand cycles.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -46,11 +46,17 @@ class Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
+    """A cycle on the board, with what filtering and sorting read kept as plain values."""
+
     summary: CycleSummary
     due: DueState | None
     haystack: str  # what free-text search looks in, lower case
+    active: bool
+    owner: str  # lower case
+    column: int
+    order: dict[str, tuple[object, ...]]  # sort key by sort name
 
 
 @dataclass
@@ -80,14 +86,31 @@ def column_of(s: CycleSummary) -> int:
     return COLUMNS.index(s.phase)
 
 
-def _sort_key(sort: str, today: date):  # type: ignore[no-untyped-def]
-    if sort == "name":
-        return lambda c: (c.summary.name.lower(), c.summary.key)
-    if sort == "iteration":
-        return lambda c: (-c.summary.iteration, c.summary.name.lower())
-    if sort == "owner":
-        return lambda c: (c.summary.owner.lower() or "\uffff", c.summary.name.lower())
-    return lambda c: (c.summary.due_on is None, c.summary.due_on or today, c.summary.name.lower())
+def sort_keys(s: CycleSummary, today: date) -> dict[str, tuple[object, ...]]:
+    name = s.name.lower()
+    return {
+        "due": (s.due_on is None, s.due_on or today, name),
+        "name": (name, s.key),
+        "iteration": (-s.iteration, name),
+        "owner": (s.owner.lower() or "\uffff", name),
+    }
+
+
+def make_card(s: CycleSummary, today: date) -> Card:
+    return Card(
+        summary=s,
+        due=due_state(s.due_on, today),
+        haystack=f"{s.key} {s.name} {s.owner} {s.activity_type}".lower(),
+        active=s.status is Status.ACTIVE,
+        owner=s.owner.lower(),
+        column=column_of(s),
+        order=sort_keys(s, today),
+    )
+
+
+def make_cards(summaries: Iterable[CycleSummary], today: date) -> dict[str, Card]:
+    """The cards for ``summaries`` (pure: a worker builds them off the UI thread)."""
+    return {s.key: make_card(s, today) for s in summaries}
 
 
 class BoardModel:
@@ -104,24 +127,44 @@ class BoardModel:
         self.height = 0
         self.positions: dict[str, Position] = {}
         self.loaded = False
+        self._sorted: tuple[str, list[Card]] | None = None  # cards in the current sort order
+        self._last: tuple[Filters, str, list[Card]] | None = None  # the last layout's filters and cards
 
     # -- data -------------------------------------------------------------------------------
 
-    def load(self, summaries: Iterable[CycleSummary], today: date) -> None:
+    def load(self, cards: dict[str, Card], today: date) -> None:
+        """Take every cycle's card (see ``make_cards``)."""
         self.today = today
-        self.cards = {s.key: self._card(s) for s in summaries}
+        self.cards = cards
         self.loaded = True
+        self._sorted = self._last = None
         self.relayout()
 
     def put(self, summary: CycleSummary) -> None:
-        self.cards[summary.key] = self._card(summary)
+        """Add or replace one cycle, keeping the sorted order without sorting everything again."""
+        card = make_card(summary, self.today)
+        self._unsort(self.cards.get(summary.key))
+        self.cards[summary.key] = card
+        if self._sorted is not None:
+            sort, cards = self._sorted
+            insort(cards, card, key=lambda c: c.order[sort])
+        self._last = None
 
     def remove(self, key: str) -> None:
-        self.cards.pop(key, None)
+        self._unsort(self.cards.pop(key, None))
+        self._last = None
 
-    def _card(self, s: CycleSummary) -> Card:
-        text = f"{s.key} {s.name} {s.owner} {s.activity_type}".lower()
-        return Card(s, due_state(s.due_on, self.today), text)
+    def _unsort(self, card: Card | None) -> None:
+        if card is None or self._sorted is None:
+            return
+        sort, cards = self._sorted
+        i = bisect_left(cards, card.order[sort], key=lambda c: c.order[sort])
+        while i < len(cards) and cards[i] is not card:
+            i += 1
+        if i < len(cards):
+            del cards[i]
+        else:  # not where its key says: sort again when next needed
+            self._sorted = None
 
     def owners(self) -> list[str]:
         return sorted({c.summary.owner for c in self.cards.values() if c.summary.owner}, key=str.lower)
@@ -129,25 +172,48 @@ class BoardModel:
     # -- filtering and layout ---------------------------------------------------------------
 
     def matches(self, card: Card) -> bool:
-        f, s = self.filters, card.summary
-        if not f.show_ended and s.status is not Status.ACTIVE:
-            return False
-        if f.scale and s.scale != f.scale:
-            return False
-        if f.activity_type and s.activity_type != f.activity_type:
-            return False
-        if f.owner and s.owner.lower() != f.owner.lower():
-            return False
-        if f.due is DueState.DUE and card.due not in (DueState.DUE, DueState.OVERDUE):
-            return False
-        if f.due is not None and f.due is not DueState.DUE and card.due is not f.due:
-            return False
-        return not f.text or all(word in card.haystack for word in f.text.lower().split())
+        return self._predicate()(card)
+
+    def _predicate(self) -> Callable[[Card], bool]:
+        """The filters as one test per card, with everything that does not vary taken out of it."""
+        f = self.filters
+        show_ended, scale, kind = f.show_ended, f.scale, f.activity_type
+        owner = f.owner.lower() if f.owner else None
+        due = {DueState.DUE, DueState.OVERDUE} if f.due is DueState.DUE else {f.due} if f.due else None
+        words = f.text.lower().split()
+
+        def test(card: Card) -> bool:
+            s = card.summary
+            return (
+                (show_ended or card.active)
+                and (scale is None or s.scale == scale)
+                and (kind is None or s.activity_type == kind)
+                and (owner is None or card.owner == owner)
+                and (due is None or card.due in due)
+                and all(word in card.haystack for word in words)
+            )
+
+        return test
+
+    def ordered(self) -> list[Card]:
+        sort = self.filters.sort
+        if self._sorted is None or self._sorted[0] != sort:
+            self._sorted = (sort, sorted(self.cards.values(), key=lambda c: c.order[sort]))
+        return self._sorted[1]
+
+    def _candidates(self) -> list[Card]:
+        """Cards that can match: when the user typed on (same filters, longer text), only those
+        that matched the shorter text, so search gets faster as you type."""
+        last = self._last
+        f = self.filters
+        if last is not None and last[0] == f.with_(text="") and (f.text.lower().startswith(last[1])):
+            return last[2]
+        return self.ordered()
 
     def relayout(self) -> None:
-        shown = sorted(
-            (c for c in self.cards.values() if self.matches(c)), key=_sort_key(self.filters.sort, self.today)
-        )
+        test = self._predicate()
+        shown = [c for c in self._candidates() if test(c)]
+        self._last = (self.filters.with_(text=""), self.filters.text.lower(), shown)
         order = {scale: i for i, scale in enumerate(self.scales)}
         for card in shown:
             if card.summary.scale not in order:  # a scale the community file no longer lists
@@ -155,7 +221,7 @@ class BoardModel:
                 self.scales.append(card.summary.scale)
         lanes = [Lane(scale, collapsed=scale in self.collapsed) for scale in self.scales]
         for card in shown:
-            lanes[order[card.summary.scale]].columns[column_of(card.summary)].append(card)
+            lanes[order[card.summary.scale]].columns[card.column].append(card)
         self.lanes = lanes
         self.starts, y = [], 0
         self.positions = {}

@@ -103,6 +103,7 @@ class BoardView(ScrollView, can_focus=True):
         translate_bindings(self)
         self.model = model
         self.cursor: Position | None = None
+        self._base: Style | None = None
         self.labels: dict[str, str] = {}  # scale key -> lane title
         self.type_labels: dict[str, str] = {}
 
@@ -197,9 +198,20 @@ class BoardView(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        self._base = None
+        super().notify_style_update()
+
+    @property
+    def base_style(self) -> Style:
+        # ``rich_style`` walks every ancestor's styles; a line asks for it several times.
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         vy = y + self.scroll_offset.y
         if not self.model.lanes or vy >= self.model.height:
             return Strip.blank(width, base)
@@ -213,7 +225,7 @@ class BoardView(ScrollView, can_focus=True):
         if lane.count == 0:
             text = f"   {_('no cycles here')}" if row == 0 and sub == 0 else ""
             return Strip([Segment(fit(text, width), self.get_component_rich_style("board--muted"))])
-        colw = self.column_width()
+        colw = max(10, (width - 2) // 3)
         sep = Segment("│", self.get_component_rich_style("board--sep"))
         segments: list[Segment] = []
         for col in range(3):
@@ -240,7 +252,7 @@ class BoardView(ScrollView, can_focus=True):
 
     def _cell(self, pos: Position, sub: int, width: int) -> list[Segment]:
         card = self.model.card_at(pos)
-        base = self.rich_style
+        base = self.base_style
         if card is None or sub == CARD_HEIGHT - 1:
             return [Segment(" " * width, base)]
         style = self.get_component_rich_style("board--cursor" if pos == self.cursor else "board--card")
