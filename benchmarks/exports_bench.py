@@ -103,6 +103,11 @@ def timed(label: str, fn: Callable[[], T], results: dict[str, float]) -> T:
     return value
 
 
+def _loop() -> None:
+    for _ in range(10_000_000):
+        pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cycles", type=int, default=10_000)
@@ -111,12 +116,13 @@ def main() -> None:
 
     from cycles import review
     from storage.export import read_document, read_review_records
-    from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx, review_html
+    from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx, review_html, review_xlsx
     from storage.store import Store
     from storage.workspace import Workspace
 
     community = load_community()
     results: dict[str, float] = {}
+    timed("calibration: 10M-step loop", _loop, results)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         store = Store.open(args.db or f"sqlite:///{folder / 'bench.db'}")
@@ -126,11 +132,12 @@ def main() -> None:
         print(f"  {len(data.cycles)} cycles, {n_its} iterations, {len(data.events)} events")
         timed("store portfolio", lambda: ws.import_portfolio(data), results)
 
-        doc = timed("read document", lambda: read_document(store, community.name), results)
+        timed("read document", lambda: read_document(store, community.name), results)
         out = folder / "export.json"
         timed("export json", lambda: portfolio_json.export(store, community, out), results)
         print(f"  {out.stat().st_size / 1e6:.1f} MB")
         timed("export csv (zip)", lambda: portfolio_csv.export(store, community, folder / "x.zip"), results)
+        print(f"  {(folder / 'x.zip').stat().st_size / 1e6:.1f} MB")
         timed("export xlsx", lambda: portfolio_xlsx.export(store, community, folder / "x.xlsx"), results)
 
         def do_review() -> None:
@@ -139,16 +146,20 @@ def main() -> None:
             review_html.write(content, community, folder / "review.html", lang="en")
 
         timed("review html (2026-Q3)", do_review, results)
+
+        def do_review_xlsx() -> None:
+            content = review.build(read_review_records(store), community, review.period("2026-Q3"), now=NOW)
+            review_xlsx.write(content, community, folder / "review.xlsx", lang="en")
+
+        timed("review xlsx (2026-Q3)", do_review_xlsx, results)
         store.close()
 
-        def import_json() -> None:
-            fresh = Store.open(f"sqlite:///{folder / 'fresh.db'}")
-            parsed = portfolio_json.read(out, community)
-            Workspace(fresh, community, actor="bench", clock=lambda: NOW).import_portfolio(parsed)
-            fresh.close()
-
-        timed("import json (read+store)", import_json, results)
-        del doc
+        parsed = timed("import json: read+check", lambda: portfolio_json.read(out, community), results)
+        fresh = Store.open(f"sqlite:///{folder / 'fresh.db'}")
+        ws2 = Workspace(fresh, community, actor="bench", clock=lambda: NOW)
+        timed("import json: store", lambda: ws2.import_portfolio(parsed), results)
+        fresh.close()
+        timed("import csv: read+check", lambda: portfolio_csv.read(folder / "x.zip", community), results)
     print(json.dumps({k: round(v, 2) for k, v in results.items()}))
 
 

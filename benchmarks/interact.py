@@ -8,6 +8,8 @@ for a fixed pause. Three figures per key:
 - ``handler``: CPU time (``time.thread_time``) inside the application's own handlers for it;
 - ``ui``: CPU time of the UI thread from the key to that frame: dispatch, handlers, layout and
   drawing, everything that keeps the board from answering the next key;
+- ``settled``: CPU time of the UI thread from the key until the app is idle again: the above plus
+  what follows the frame (footer recomposed after the bindings changed, notifications, ...);
 - ``wall``: ``time.perf_counter`` from the key to that frame (includes waiting for worker threads,
   the database, and Textual's frame timer).
 """
@@ -25,9 +27,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from textual._wait import wait_for_idle
+
 from benchmarks.paint import SIZE, emit, peak_rss_kb
 
-Sample = tuple[float, float, float]  # wall, ui cpu, handler cpu (seconds)
+Sample = tuple[float, float, float, float]  # wall, ui cpu, handler cpu, settled ui cpu (seconds)
 
 
 class Frames:
@@ -109,10 +113,19 @@ class Bench:
         future = self.frames.expect(cond)
         self.probe.cpu = 0.0
         wall, cpu = time.perf_counter(), time.thread_time()
-        # Pilot's own key sending, without the pause Pilot adds after it (textual is pinned).
-        await self.app._press_keys([key])
+        # Pilot's own key sending (textual is pinned), without the fixed pause Pilot adds after it;
+        # it returns once the app is idle (by CPU time, not by a sleep of fixed length).
+        sending = asyncio.create_task(self.app._press_keys([key]))
         frame_wall, frame_cpu = await asyncio.wait_for(future, timeout)
-        return frame_wall - wall, frame_cpu - cpu, self.probe.cpu
+        await sending
+        await self.idle()
+        handler = self.probe.cpu
+        return frame_wall - wall, frame_cpu - cpu, handler, time.thread_time() - cpu
+
+    async def idle(self) -> None:
+        """Until workers are done and the UI thread has stopped working."""
+        await self.app.workers.wait_for_complete()
+        await wait_for_idle(0)
 
     async def frame(self, cond: Callable[[], bool], timeout: float = 120) -> None:
         """Wait for the next frame composed while ``cond()`` holds (the caller made one due)."""
@@ -122,13 +135,15 @@ class Bench:
 def summary(samples: list[Sample]) -> dict[str, Any]:
     if not samples:
         return {"n": 0}
-    walls, uis, handlers = zip(*samples, strict=True)
+    walls, uis, handlers, settled = zip(*samples, strict=True)
     return {
         "n": len(samples),
         "wall": statistics.median(walls),
         "ui": statistics.median(uis),
         "handler": statistics.median(handlers),
+        "settled": statistics.median(settled),
         "wall_max": max(walls),
+        "settled_max": max(settled),
     }
 
 
@@ -179,6 +194,7 @@ async def scenario(url: str, now: datetime, presses: int) -> dict[str, Any]:
 
         await bench.frame(loaded)
         out["load"] = time.perf_counter() - started
+        await bench.idle()
         model = board.model
         view = board.view
         out["cards"] = len(model.cards)
@@ -226,6 +242,7 @@ async def scenario(url: str, now: datetime, presses: int) -> dict[str, Any]:
             view.move_to(model.positions[s.key])
             view.refresh()
             await bench.frame(lambda key=s.key: view.selected is not None and view.selected.key == key)
+            await bench.idle()
             forms.append(await bench.key("d", lambda: type(app.screen).__name__ == "DecideForm"))
             app.screen.query_one("#why").value = "benchmark"
 

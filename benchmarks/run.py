@@ -140,10 +140,9 @@ class Runner:
             _s, out, rss = self.bench_child(
                 "benchmarks.interact", "--db", url, "--now", NOW, "--presses", str(a.presses)
             )
-            for what in ("cursor", "open", "filter"):
-                for stat in ("handler", "ui", "wall"):
+            for what in ("cursor", "open", "filter", "decide"):
+                for stat in ("handler", "ui", "settled", "wall"):
                     r[f"{what}_{stat}"] = out[what].get(stat)
-            r["decide_wall"], r["decide_ui"] = out["decide"].get("wall"), out["decide"].get("ui")
             r["decide_write"], r["decide_form"] = out["decide_write"], out["decide_form"].get("wall")
             r["board_rss"] = rss / 1024
 
@@ -264,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  stored in {backend} in {took:.1f} s", flush=True)
             del portfolio
             gc.collect()
-            def measure(backend: str, size: int = size) -> None:
+
+            def measure(backend: str, size: int = size, urls: dict[str, str] = urls) -> None:
                 print(f"  measuring {backend} at {size:,} cycles", flush=True)
                 results[(backend, size)] = runner.measure(urls[backend], backend, dbs)
 

@@ -374,7 +374,9 @@ def _build(raw: PortfolioIn, community: Community, where: str, place: Callable[[
 
 
 def _event(e: EventIn) -> Event:
-    return Event(
+    # EventIn has validated every field as Event would: build it without validating again
+    # (a lossless export of 10,000 cycles holds about 100,000 events).
+    return Event.model_construct(
         cycle=e.cycle,
         at=e.at,
         actor=e.actor,

@@ -208,8 +208,15 @@ class SqlCycleRepository:
         elif flt.due is DueState.UPCOMING:
             conditions.append(C.due_on > today)
         if flt.text:
-            like = f"%{flt.text.lower()}%"
-            conditions.append(or_(func.lower(C.name).like(like), func.lower(C.key).like(like)))
+            # The user's text is literal: escape LIKE's wildcards.
+            text = flt.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{text}%"
+            conditions.append(
+                or_(
+                    func.lower(C.name).like(like, escape="\\"),
+                    func.lower(C.key).like(like, escape="\\"),
+                )
+            )
         if conditions:
             query = query.where(and_(*conditions))
         query = query.order_by(C.scale, C.due_on.is_(None), C.due_on, C.name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -124,13 +124,13 @@ class CyclesApp(App[None]):
     # -- Textual's own strings, in the chosen language ---------------------------------------
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_help_quit(self) -> None:
         self.notify(_("Press ctrl+q to quit"), title=_("Quit?"))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         own: Callable[[], Iterable[SystemCommand]] | None = getattr(screen, "palette_commands", None)
         if own is not None:
             yield from own()

@@ -84,7 +84,9 @@ def clock_from_env() -> Any:
 
 
 def fail(message: str) -> NoReturn:
-    raise click.ClickException(message)
+    from cycles.errors import ConfigError
+
+    raise ConfigError(message)
 
 
 class CyclesGroup(click.Group):

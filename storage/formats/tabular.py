@@ -28,7 +28,7 @@ from cycles.community import Community
 from cycles.errors import ConfigError, ImportFileError
 from storage.formats.safety import FIRST_RISKY, neutralise
 
-Table = list[dict[str, Any]]
+Table = list[list[Any]]
 Fields = dict[tuple[str, ...], str]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -112,98 +112,91 @@ def _phase(it: dict[str, Any]) -> str:
 
 
 def flatten(doc: dict[str, Any], community: Community) -> dict[str, Table]:
-    """The document's tables, rows in document order; lists stay lists (see :func:`cell_text`)."""
-    tables: dict[str, Table] = {name: [] for name in COLUMNS}
+    """The document's tables: rows in document order, cells in ``COLUMNS`` order, lists and
+    objects still Python values (see :func:`spreadsheet_rows`)."""
+    cycles: Table = []
+    iterations: Table = []
+    notes: Table = []
+    evaluations: Table = []
+    events: Table = []
+    scales: dict[str, str] = {}
     for c in doc["cycles"]:
+        key = c["key"]
         last = (c["iterations"][-1].get("decision") if c["iterations"] else None) or {}
         ended = last.get("kind") in ("route", "drop")
-        try:
-            scale = community.activity_type(c["type"]).scale
-        except ConfigError:
-            scale = ""
-        tables["cycles"].append(
-            {
-                "key": c["key"], "name": c["name"], "type": c["type"], "scale": scale,
-                "level": c["level"], "cadence_days": c["cadence_days"], "owner": c["owner"],
-                "owner_email": c["owner_email"], "stakeholders": c["stakeholders"],
-                "description": c["description"], "created_at": c["created"],
-                "status": {"route": "rerouted", "drop": "dropped"}.get(str(last.get("kind")), "active"),
-                "ended_at": last["at"] if ended else None,
-            }
+        if c["type"] not in scales:
+            try:
+                scales[c["type"]] = community.activity_type(c["type"]).scale
+            except ConfigError:
+                scales[c["type"]] = ""
+        cycles.append(
+            [
+                key, c["name"], c["type"], scales[c["type"]], c["level"], c["cadence_days"], c["owner"],
+                c["owner_email"], c["stakeholders"], c["description"], c["created"],
+                {"route": "rerouted", "drop": "dropped"}.get(str(last.get("kind")), "active"),
+                last["at"] if ended else None,
+            ]
         )  # fmt: skip
         for number, it in enumerate(c["iterations"], start=1):
             co = it["collect"]
-            tables["iterations"].append(
-                {
-                    "cycle": c["key"], "number": number, "phase": _phase(it),
-                    "opened_at": it["opened"], "due_on": it["due_on"], "started_at": it.get("started"),
-                    "context": it["context"], "need": co["need"],
-                    "stakeholders_involved": co["stakeholders_involved"],
-                    "stakeholders_needed": co["stakeholders_needed"],
-                    "preconditions": co["preconditions"], "resources": co["resources"],
-                }
+            iterations.append(
+                [
+                    key, number, _phase(it), it["opened"], it["due_on"], it.get("started"), it["context"],
+                    co["need"], co["stakeholders_involved"], co["stakeholders_needed"],
+                    co["preconditions"], co["resources"],
+                ]
             )  # fmt: skip
             for n in it["notes"]:
-                tables["notes"].append({"cycle": c["key"], "iteration": number, **n})
-            ev, dec = it.get("evaluation"), it.get("decision") or {}
+                notes.append([key, number, n.get("id"), n["at"], n["author"], n["text"]])
+            ev = it.get("evaluation")
             if ev is not None:
-                tables["evaluations"].append(
-                    {
-                        "cycle": c["key"], "iteration": number, "evaluated_at": ev["at"],
-                        "findings": ev["findings"], "value_levels": ev["value_levels"],
-                        "outcome_levels": ev["outcome_levels"], "principles": ev["principles"],
-                        "decision": dec.get("kind"), "rationale": dec.get("why"),
-                        "decided_at": dec.get("at"), "route_to": dec.get("route_to"),
-                    }
+                dec = it.get("decision") or {}
+                evaluations.append(
+                    [
+                        key, number, ev["at"], ev["findings"], ev["value_levels"], ev["outcome_levels"],
+                        ev["principles"], dec.get("kind"), dec.get("why"), dec.get("at"), dec.get("route_to"),
+                    ]
                 )  # fmt: skip
-        tables["events"].extend(c.get("events") or [])
-    tables["events"].extend(doc.get("events") or [])
-    tables["links"] = [{**lk, "created_at": lk["created"]} for lk in doc["links"]]
-    return tables
+        for e in c.get("events") or []:
+            events.append(
+                [e["cycle"], e["at"], e["actor"], e["action"], e["summary"], e["before"], e["after"]]
+            )
+    for e in doc.get("events") or []:
+        events.append([e["cycle"], e["at"], e["actor"], e["action"], e["summary"], e["before"], e["after"]])
+    links = [[lk["source"], lk["target"], lk["kind"], lk["created"], lk["note"]] for lk in doc["links"]]
+    return {
+        "cycles": cycles, "iterations": iterations, "notes": notes, "evaluations": evaluations,
+        "links": links, "events": events,
+    }  # fmt: skip
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
-def cell_text(column: str, value: Any) -> Any:
-    """A cell's value for a spreadsheet: lists and objects as JSON text, None as empty."""
-    if value is None:
-        return ""
-    if column in LISTS or column in OBJECTS:
-        return _encode(value)
-    return value
-
-
 def spreadsheet_rows(name: str, rows: Table) -> Iterator[list[Any]]:
     """The cells of table ``name`` row by row, as written to CSV and XLSX: lists and objects as
-    JSON text, None as empty, text neutralised against formulas (``safety.neutralise``).
-
-    The same as ``[neutralise(cell_text(c, row.get(c))) ...]`` for every row, written out for
-    speed: a portfolio of 100,000 iterations has millions of cells."""
-    plan = [(column, column in LISTS or column in OBJECTS) for column in COLUMNS[name]]
+    JSON text, None as empty, text neutralised against formulas (``safety.neutralise``)."""
     lists: dict[tuple[str, ...], str] = {}
     risky = FIRST_RISKY
+
+    def cell(value: Any) -> Any:
+        kind = value.__class__
+        if kind is str:
+            return neutralise(value) if value and value[0] in risky else value
+        if value is None:
+            return ""
+        if kind is list:  # JSON text starts with [ or {: never a formula; key lists repeat
+            key = tuple(value)
+            text = lists.get(key)
+            if text is None:
+                text = lists[key] = _encode(value)
+            return text
+        if kind is dict:
+            return _encode(value)
+        return value
+
     for row in rows:
-        out: list[Any] = []
-        for column, is_json in plan:
-            value = row.get(column)
-            if value is None:
-                out.append("")
-            elif is_json:
-                # JSON text starts with [ or {: never a formula. Lists of keys repeat: encode once.
-                if value.__class__ is list:
-                    key = tuple(value)
-                    text = lists.get(key)
-                    if text is None:
-                        text = lists[key] = _encode(value)
-                    out.append(text)
-                else:
-                    out.append(_encode(value))
-            elif value.__class__ is str and value and value[0] in risky:
-                out.append(neutralise(value))
-            else:
-                out.append(value)
-        yield out
+        yield list(map(cell, row))
 
 
 # -- tables -> document ---------------------------------------------------------------------------

@@ -272,7 +272,7 @@ class IterateLoop(RuleBasedStateMachine):
 
 
 IterateLoop.TestCase.settings = settings(
-    max_examples=100,
+    max_examples=75,
     stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -87,3 +87,28 @@ def test_a_refused_file_writes_nothing(
     ):
         ws.import_portfolio(portfolio.read(path, community))
     assert counts() == before
+
+
+def test_the_generator_command_stores_and_writes_a_portfolio(
+    sqlite_url: str, community: Community, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks.generate import main
+    from storage.store import Store
+
+    out = tmp_path / "synthetic.yaml"
+    args = ["--cycles", "40", "--iterations", "3", "--seed", "5", "--now", "2026-11-28T09:00:00+01:00"]
+    assert main([*args, "--db", sqlite_url, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("generated 40 cycles, ")
+    assert "stored in sqlite:///" in printed
+    store = Store.open(sqlite_url)
+    try:
+        with store.read() as repo:
+            stored = repo.summaries(CycleFilter(include_ended=True), NOW.date())
+    finally:
+        store.close()
+    from_file = portfolio.read(out, community)
+    assert sorted(s.key for s in stored) == sorted(c.key for c in from_file.cycles)
+    assert from_file == generate(
+        40, seed=5, iterations_per_cycle=3, now=datetime(2026, 11, 28, 8, tzinfo=UTC)
+    ).model_copy(update={"events": from_file.events})

@@ -153,8 +153,8 @@ async def measure(ws: Workspace) -> None:
             original_apply(self, message)
             applied.append(time.perf_counter())
 
-        BoardScreen.open_form = open_form  # type: ignore[method-assign]
-        DecideForm.action_save = action_save  # type: ignore[method-assign]
+        BoardScreen.open_form = open_form  # type: ignore[method-assign, assignment]
+        DecideForm.action_save = action_save  # type: ignore[method-assign, assignment]
         BoardScreen.apply_change = apply_change  # type: ignore[method-assign]
         key_at = time.perf_counter()
         await pilot.press("d")

@@ -136,7 +136,7 @@ async def test_palette_entries_are_area_colon_action(app: CyclesApp) -> None:
         assert "Cycle: collect" not in titles  # not allowed while running
         assert "Board: filter and sort" in titles and "App: quit" in titles
         await press(pilot, "ctrl+p")
-        assert CommandPalette.is_open(app)
+        assert isinstance(app.screen, CommandPalette)
         assert app.screen.query_one(Input).placeholder == "Search for commands…"
         await type_text(pilot, "Cycle: add note")
         await settle(pilot)

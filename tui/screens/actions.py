@@ -160,9 +160,12 @@ class ActionsScreen(Screen[None]):
     def action_new(self) -> None:
         form = NewCycleForm(self.ctx.community, owner=self.ctx.settings.user.name)
         ws = self.ctx.workspace
-        self.app.push_screen(
-            form, lambda values: values and self.act("create", None, partial(ws.create, **values))
-        )
+
+        def done(values: Values | None) -> None:
+            if values is not None:
+                self.act("create", None, partial(ws.create, **values))
+
+        self.app.push_screen(form, done)
 
     def action_edit(self) -> None:
         self.begin("edit")
@@ -230,9 +233,12 @@ class ActionsScreen(Screen[None]):
             "decide": lambda: DecideForm(cycle, community),
             "link": lambda: LinkForm(cycle, self.ctx.known_cycles()),
         }
-        self.app.push_screen(
-            forms[purpose](), lambda values: values and self.submit(purpose, cycle, version, values)
-        )
+
+        def done(values: Values | None) -> None:
+            if values is not None:
+                self.submit(purpose, cycle, version, values)
+
+        self.app.push_screen(forms[purpose](), done)
 
     def submit(self, purpose: str, cycle: Cycle, version: int, values: Values) -> None:
         ws, key = self.ctx.workspace, cycle.key
@@ -241,8 +247,12 @@ class ActionsScreen(Screen[None]):
             call = partial(ws.decide, key, kind, values.pop("why"), expected_version=version, **values)
             if kind is DecisionKind.DROP:
                 question = _("Drop {name}? It leaves the board; its history is kept.").format(name=cycle.name)
-                confirm = ConfirmScreen(question, _("Drop"))
-                self.app.push_screen(confirm, lambda yes: yes and self.act("decide", key, call))
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self.act("decide", key, call)
+
+                self.app.push_screen(ConfirmScreen(question, _("Drop")), confirmed)
                 return
             self.act("decide", key, call)
             return

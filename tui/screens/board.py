@@ -25,6 +25,7 @@ from tui.labels import due_label
 from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.screens.filters import FilterForm
+from tui.screens.form import Values
 from tui.widgets.board_model import SORTS, BoardModel, make_cards
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.fmt import DUE_SYMBOL, long_day, number
@@ -244,7 +245,12 @@ class BoardScreen(ActionsScreen):
     def action_filters(self) -> None:
         assert self.model is not None
         form = FilterForm(self.model.filters, self.ctx.community, self.model.owners())
-        self.app.push_screen(form, lambda values: values is not None and self.filter_by(**values))
+
+        def done(values: Values | None) -> None:
+            if values is not None:
+                self.filter_by(**values)
+
+        self.app.push_screen(form, done)
 
     def action_sort(self) -> None:
         assert self.model is not None

@@ -75,7 +75,7 @@ class HelpScreen(Screen[None]):
         for b in bindings:
             t = translated(b)
             text.append(fit(key_display(self, b), 16), style="bold")
-            text.append(fit(t.tooltip or t.description, 52))
+            text.append(fit(t.tooltip or t.description, 54) + "  ")
             text.append(f"{b.id or ''}\n", style="dim")
         return text
 

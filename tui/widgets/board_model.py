@@ -10,7 +10,7 @@ costs the same at ten or ten thousand cycles.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -46,7 +46,7 @@ class Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Card:
     """A cycle on the board, with what filtering and sorting read kept as plain values."""
 
@@ -54,6 +54,7 @@ class Card:
     due: DueState | None
     haystack: str  # what free-text search looks in, lower case
     active: bool
+    scale: str
     owner: str  # lower case
     column: int
     order: dict[str, tuple[object, ...]]  # sort key by sort name
@@ -102,6 +103,7 @@ def make_card(s: CycleSummary, today: date) -> Card:
         due=due_state(s.due_on, today),
         haystack=f"{s.key} {s.name} {s.owner} {s.activity_type}".lower(),
         active=s.status is Status.ACTIVE,
+        scale=s.scale,
         owner=s.owner.lower(),
         column=column_of(s),
         order=sort_keys(s, today),
@@ -125,7 +127,8 @@ class BoardModel:
         self.lanes: list[Lane] = []
         self.starts: list[int] = []
         self.height = 0
-        self.positions: dict[str, Position] = {}
+        self.shown = 0
+        self._positions: dict[str, Position] | None = None
         self.loaded = False
         self._sorted: tuple[str, list[Card]] | None = None  # cards in the current sort order
         self._last: tuple[Filters, str, list[Card]] | None = None  # the last layout's filters and cards
@@ -172,28 +175,26 @@ class BoardModel:
     # -- filtering and layout ---------------------------------------------------------------
 
     def matches(self, card: Card) -> bool:
-        return self._predicate()(card)
+        return bool(self.select([card]))
 
-    def _predicate(self) -> Callable[[Card], bool]:
-        """The filters as one test per card, with everything that does not vary taken out of it."""
+    def select(self, cards: list[Card]) -> list[Card]:
+        """The cards that pass the filters, in their order: one tight pass per filter in use."""
         f = self.filters
-        show_ended, scale, kind = f.show_ended, f.scale, f.activity_type
-        owner = f.owner.lower() if f.owner else None
-        due = {DueState.DUE, DueState.OVERDUE} if f.due is DueState.DUE else {f.due} if f.due else None
-        words = f.text.lower().split()
-
-        def test(card: Card) -> bool:
-            s = card.summary
-            return (
-                (show_ended or card.active)
-                and (scale is None or s.scale == scale)
-                and (kind is None or s.activity_type == kind)
-                and (owner is None or card.owner == owner)
-                and (due is None or card.due in due)
-                and all(word in card.haystack for word in words)
-            )
-
-        return test
+        if not f.show_ended:
+            cards = [c for c in cards if c.active]
+        if f.scale:
+            cards = [c for c in cards if c.scale == f.scale]
+        if f.activity_type:
+            cards = [c for c in cards if c.summary.activity_type == f.activity_type]
+        if f.owner:
+            owner = f.owner.lower()
+            cards = [c for c in cards if c.owner == owner]
+        if f.due is not None:
+            due = {DueState.DUE, DueState.OVERDUE} if f.due is DueState.DUE else {f.due}
+            cards = [c for c in cards if c.due in due]
+        for word in f.text.lower().split():
+            cards = [c for c in cards if word in c.haystack]
+        return cards
 
     def ordered(self) -> list[Card]:
         sort = self.filters.sort
@@ -211,31 +212,50 @@ class BoardModel:
         return self.ordered()
 
     def relayout(self) -> None:
-        test = self._predicate()
-        shown = [c for c in self._candidates() if test(c)]
+        shown = self.select(self._candidates())
         self._last = (self.filters.with_(text=""), self.filters.text.lower(), shown)
-        order = {scale: i for i, scale in enumerate(self.scales)}
-        for card in shown:
-            if card.summary.scale not in order:  # a scale the community file no longer lists
-                order[card.summary.scale] = len(order)
-                self.scales.append(card.summary.scale)
+        index = {scale: i for i, scale in enumerate(self.scales)}
+        for scale in {c.scale for c in shown} - set(index):  # scales the community file no longer lists
+            index[scale] = len(self.scales)
+            self.scales.append(scale)
         lanes = [Lane(scale, collapsed=scale in self.collapsed) for scale in self.scales]
+        columns = [lane.columns for lane in lanes]
         for card in shown:
-            lanes[order[card.summary.scale]].columns[card.column].append(card)
+            columns[index[card.scale]][card.column].append(card)
         self.lanes = lanes
         self.starts, y = [], 0
-        self.positions = {}
-        for li, lane in enumerate(lanes):
+        for lane in lanes:
             self.starts.append(y)
             y += lane.lines
-            for ci, column in enumerate(lane.columns):
-                for ri, card in enumerate(column):
-                    self.positions[card.summary.key] = (li, ci, ri)
         self.height = y
+        self.shown = len(shown)
+        self._positions = None
+
+    def position(self, key: str) -> Position | None:
+        """Where the cycle ``key`` stands, or None when the filters hide it."""
+        card = self.cards.get(key)
+        if card is None:
+            return None
+        for li, lane in enumerate(self.lanes):
+            if lane.scale == card.scale:
+                column = lane.columns[card.column]
+                try:
+                    return li, card.column, column.index(card)
+                except ValueError:
+                    return None
+        return None
 
     @property
-    def shown(self) -> int:
-        return len(self.positions)
+    def positions(self) -> dict[str, Position]:
+        """Every shown cycle's position (built when first asked for after a layout)."""
+        if self._positions is None:
+            self._positions = {
+                card.summary.key: (li, ci, ri)
+                for li, lane in enumerate(self.lanes)
+                for ci, column in enumerate(lane.columns)
+                for ri, card in enumerate(column)
+            }
+        return self._positions
 
     def column_counts(self) -> list[int]:
         return [sum(len(lane.columns[i]) for lane in self.lanes) for i in range(3)]

@@ -117,7 +117,7 @@ class BoardView(ScrollView, can_focus=True):
     def reload(self, keep: str | None = None) -> None:
         """Take the model's new layout; keep the cursor on ``keep`` (or the same card) if shown."""
         keep = keep or (self.selected.key if self.selected else None)
-        pos = self.model.positions.get(keep) if keep else None
+        pos = self.model.position(keep) if keep else None
         self.cursor = pos if self.model.card_at(pos) is not None else self.model.near(pos or self.cursor)
         self.virtual_size = Size(self.scrollable_content_region.width, self.model.height)
         self.refresh()
@@ -261,9 +261,9 @@ class BoardView(ScrollView, can_focus=True):
             right = f"{_('it.')} {card.summary.iteration}"
             name = fit(card.summary.name, max(1, inner - cell_len(right) - 1))
             return [Segment(f" {name} {right} ", style + Style(bold=True))]
-        return self._details(card, style, inner)
+        return self._details(card, style, inner, cursor=pos == self.cursor)
 
-    def _details(self, card: Card, style: Style, inner: int) -> list[Segment]:
+    def _details(self, card: Card, style: Style, inner: int, cursor: bool) -> list[Segment]:
         s = card.summary
         if s.status is not Status.ACTIVE:
             badge, badge_style = ended_badge(s.status), "board--ended"
@@ -273,11 +273,18 @@ class BoardView(ScrollView, can_focus=True):
                 DueState.OVERDUE: "board--overdue",
                 DueState.DUE: "board--due",
             }.get(card.due, "board--upcoming")  # type: ignore[arg-type]
-        meta = " · ".join(p for p in (self.type_labels.get(s.activity_type, s.activity_type), s.owner) if p)
-        room = inner - cell_len(badge) - 1 if badge else inner
-        meta_text = fit(meta, max(0, room))
-        bstyle = style + self.get_component_rich_style(badge_style, partial=True)
-        mstyle = style + self.get_component_rich_style("board--muted", partial=True)
+        # The owner first: who to ask matters more than the type, which the name often repeats.
+        kind = self.type_labels.get(s.activity_type, s.activity_type)
+        room = max(0, inner - cell_len(badge) - 1 if badge else inner)
+        meta = f"{s.owner} · {kind}" if s.owner else kind
+        if cell_len(meta) > room and s.owner:
+            meta = s.owner  # rather no type than a type cut to a letter
+        meta_text = fit(meta, room)
+        if cursor:  # on the cursor's background the badge's colour would not read; its words do
+            bstyle = mstyle = style
+        else:
+            bstyle = style + self.get_component_rich_style(badge_style, partial=True)
+            mstyle = style + self.get_component_rich_style("board--muted", partial=True)
         segments = [Segment(" " + meta_text, mstyle)]
         if badge:
             segments.append(Segment(" " + fit(badge, inner - cell_len(meta_text) - 1), bstyle))
