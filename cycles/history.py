@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from cycles.errors import TransitionError
+from cycles.i18n import _
 from cycles.model import Change, Cycle, Event, Iteration, Link
 
 _HEADER_EXCLUDE = {"iterations", "version"}
@@ -53,15 +54,20 @@ def revert(cycle: Cycle, event: Event, *, actor: str, at: datetime) -> Change:
     in those parts since (the event is not the latest change).
     """
     if event.before is None or event.after is None:
-        raise TransitionError(f"{cycle.key}: '{event.action}' created the cycle and cannot be undone")
+        raise TransitionError(
+            _("{key}: '{action}' created the cycle and cannot be undone").format(
+                key=cycle.key, action=event.action
+            )
+        )
     after_its: dict[str, Any] = event.after.get("iterations", {})
     now_part = snapshot(cycle, [int(n) for n in after_its])
     if now_part["iterations"] != after_its or _comparable(now_part["cycle"]) != _comparable(
         event.after["cycle"]
     ):
         raise TransitionError(
-            f"{cycle.key}: '{event.action}' is not the latest change of this cycle; undo the later "
-            "changes first"
+            _(
+                "{key}: '{action}' is not the latest change of this cycle; undo the later changes first"
+            ).format(key=cycle.key, action=event.action)
         )
     before_its: dict[str, Any] = event.before.get("iterations", {})
     restored = {it.number: it for it in cycle.iterations}

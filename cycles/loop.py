@@ -24,6 +24,7 @@ from cycles import history
 from cycles.cadence import due_on
 from cycles.community import Community
 from cycles.errors import TransitionError
+from cycles.i18n import _
 from cycles.model import (
     Change,
     Cycle,
@@ -57,15 +58,26 @@ def allowed_actions(cycle: Cycle) -> list[str]:
 
 def _require(cycle: Cycle, action: str) -> None:
     if not cycle.active:
+        status = {Status.DROPPED: _("dropped"), Status.REROUTED: _("rerouted")}.get(
+            cycle.status, cycle.status.value
+        )
         raise TransitionError(
-            f"{cycle.key} is {cycle.status.value}: its history is kept but it can no longer be "
-            f"changed (cannot {action})"
+            _(
+                "{key} is {status}: its history is kept but it can no longer be changed (cannot {action})"
+            ).format(key=cycle.key, status=status, action=action)
         )
     allowed = ALLOWED[cycle.phase]
     if action not in allowed:
+        phase = {
+            Phase.COLLECT: _("collect"),
+            Phase.RUN: _("run"),
+            Phase.EVALUATE: _("evaluate"),
+            Phase.DECIDED: _("decided"),
+        }[cycle.phase]
         raise TransitionError(
-            f"{cycle.key}: cannot {action} in iteration {cycle.current.number}, which is at "
-            f"{cycle.phase.value}; allowed now: {', '.join(allowed)}"
+            _("{key}: cannot {action} in iteration {n}, which is at {phase}; allowed now: {allowed}").format(
+                key=cycle.key, action=action, n=cycle.current.number, phase=phase, allowed=", ".join(allowed)
+            )
         )
 
 
@@ -226,7 +238,7 @@ def start_run(cycle: Cycle, *, now: datetime, actor: str, context: str = "") -> 
 def add_note(cycle: Cycle, *, now: datetime, actor: str, text: str) -> Change:
     """Add a dated monitoring note to the running iteration."""
     if not text.strip():
-        raise TransitionError(f"{cycle.key}: a monitoring note needs text")
+        raise TransitionError(_("{key}: a monitoring note needs text").format(key=cycle.key))
 
     def apply(new: Cycle) -> None:
         # Storage reads notes back ordered by (time, id): the id starts with a sequence number so
@@ -295,7 +307,7 @@ def decide(
     utc_datetime(now)
     _require(cycle, "decide")
     if not why.strip():
-        raise TransitionError(f"{cycle.key}: a decision needs a rationale (--why)")
+        raise TransitionError(_("{key}: a decision needs a rationale (--why)").format(key=cycle.key))
     new = cycle.model_copy(deep=True)
     n = cycle.current.number
     decision = Decision(kind=kind, rationale=why.strip(), at=now)
@@ -370,7 +382,7 @@ def link(
     """Link two cycles (coherence). A cycle cannot link to itself."""
     utc_datetime(now)
     if source.key == target.key:
-        raise TransitionError(f"{source.key}: a cycle cannot be linked to itself")
+        raise TransitionError(_("{key}: a cycle cannot be linked to itself").format(key=source.key))
     new_link = Link(source=source.key, target=target.key, kind=kind, created_at=now, note=note)
     event = history.record(
         source,

@@ -10,6 +10,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlmodel import Session
 
 from cycles.errors import ConflictError, NotFoundError, TransitionError
+from cycles.i18n import _
 from cycles.model import (
     Change,
     Collect,
@@ -152,7 +153,7 @@ class SqlCycleRepository:
     def _id(self, key: str) -> int:
         found = self.session.execute(select(C.id).where(C.key == key)).scalar()
         if found is None:
-            raise NotFoundError(f"no cycle {key!r}")
+            raise NotFoundError(_("no cycle {key!r}").format(key=key))
         return int(found)
 
     def exists(self, key: str) -> bool:
@@ -161,7 +162,7 @@ class SqlCycleRepository:
     def get(self, key: str) -> Cycle:
         row = self.session.execute(select(CycleRow.__table__).where(C.key == key)).first()  # type: ignore[attr-defined]
         if row is None:
-            raise NotFoundError(f"no cycle {key!r}")
+            raise NotFoundError(_("no cycle {key!r}").format(key=key))
         its = self.session.execute(
             select(IterationRow.__table__).where(I.cycle_id == row.id).order_by(I.number)  # type: ignore[attr-defined]
         ).all()
@@ -266,8 +267,10 @@ class SqlCycleRepository:
             if current is None:
                 raise NotFoundError(f"no cycle {cycle.key!r}")
             raise ConflictError(
-                f"{cycle.key} was changed by someone else meanwhile (you read version "
-                f"{expected_version}, it is now at {current}); reload it and try again"
+                _(
+                    "{key} was changed by someone else meanwhile (you read version {read}, it is now at "
+                    "{now}); reload it and try again"
+                ).format(key=cycle.key, read=expected_version, now=current)
             )
         cid = self._id(cycle.key)
         numbers = sorted(set(change.touched) | set(change.removed))
@@ -358,7 +361,11 @@ class SqlCycleRepository:
                 )
             ).first()
             if exists:
-                raise TransitionError(f"{lk.source} is already linked {lk.kind.value} {lk.target}")
+                raise TransitionError(
+                    _("{source} is already linked {kind} {target}").format(
+                        source=lk.source, kind=lk.kind.value, target=lk.target
+                    )
+                )
             rows.append(
                 {
                     "source_id": ids[lk.source],

@@ -25,7 +25,7 @@ from storage.repository import SqlCycleRepository
 T = TypeVar("T")
 
 RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 40  # with the capped back-off: about 5 s of waiting at most
 
 
 class Store:
@@ -83,7 +83,7 @@ class Store:
                 if attempt < MAX_ATTEMPTS and self._retryable(exc):
                     # Back off a random, growing while: writers that retry in step collide again,
                     # and one can lose every attempt to the other.
-                    time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                    time.sleep(random.uniform(0, min(0.25, 0.002 * 2**attempt)))
                     continue
                 if isinstance(exc, OperationalError) and not self._retryable(exc):
                     raise self._unreachable(exc) from exc

@@ -17,6 +17,7 @@ from cycles import history, loop
 from cycles.cadence import local_date
 from cycles.community import Community
 from cycles.errors import ConflictError, NotFoundError, TransitionError
+from cycles.i18n import _
 from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Event, Iteration, Link, LinkKind
 from cycles.portfolio import Portfolio
 from cycles.repository import CycleFilter
@@ -79,8 +80,10 @@ class Workspace:
             version = cycle.version if expected_version is None else expected_version
             if cycle.version != version:
                 raise ConflictError(
-                    f"{key} was changed by someone else meanwhile (you read version {version}, "
-                    f"it is now at {cycle.version}); reload it and try again"
+                    _(
+                        "{key} was changed by someone else meanwhile (you read version {read}, it is now "
+                        "at {now}); reload it and try again"
+                    ).format(key=key, read=version, now=cycle.version)
                 )
             change = transition(cycle)
             saved = repo.apply(change, version)
@@ -104,7 +107,7 @@ class Workspace:
         def work(repo: SqlCycleRepository) -> Cycle:
             chosen = key or _free_key(repo, loop.slugify(name))
             if repo.exists(chosen):
-                raise TransitionError(f"cycle key {chosen!r} is already in use")
+                raise TransitionError(_("cycle key {key!r} is already in use").format(key=chosen))
             change = loop.new_cycle(
                 self.community,
                 key=chosen,
@@ -206,10 +209,12 @@ class Workspace:
         def work(repo: SqlCycleRepository) -> Change:
             cycle = repo.get(key)
             if expected_version is not None and cycle.version != expected_version:
-                raise ConflictError(f"{key} was changed by someone else meanwhile; reload it")
+                raise ConflictError(
+                    _("{key} was changed by someone else meanwhile; reload it").format(key=key)
+                )
             target = last_undoable(repo.history(key))
             if target is None:
-                raise TransitionError(f"{key}: there is no change to undo")
+                raise TransitionError(_("{key}: there is no change to undo").format(key=key))
             change = history.revert(cycle, target, actor=self.actor, at=self.now())
             saved = repo.apply(change, cycle.version)
             return change.model_copy(update={"cycle": saved})

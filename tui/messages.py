@@ -12,7 +12,7 @@ from datetime import date
 from textual.message import Message
 
 from cycles.model import Change, Cycle, Event, Link
-from tui.widgets.board_model import Card
+from tui.widgets.cards import Card
 
 
 class CyclesLoaded(Message):

@@ -183,6 +183,8 @@ def test_export_filters_and_formats(cli, filled, tmp_path: Path) -> None:
     assert "Exported 3 cycles" in result.output
     result = cli(db, "export", "--format", "ics", "--type", "event", "--type", "showcase")
     assert result.output.startswith("Exported 2 evaluation dates to learning-cycles-2026-11-28.ics")
+    result = cli(db, "export", "--format", "csv", "--out", "portfolio.csv")
+    assert result.exit_code == 2 and "a .zip archive or a directory" in result.output
     result = cli(db, "export", "--scale", "nowhere")
     assert result.exit_code == 1 and "unknown scale 'nowhere'" in result.output
 

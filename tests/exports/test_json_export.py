@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cycles.community import Community
-from cycles.errors import ImportFileError
+from cycles.errors import CyclesError, ImportFileError
 from cycles.repository import CycleFilter
 from storage.export import Selection, read_document
 from storage.formats import portfolio_json
@@ -157,3 +160,27 @@ def test_export_keeps_microseconds_and_zones(sqlite_url, community, out: Path) -
         assert data["cycles"][0]["iterations"][0]["due_on"] == "2026-04-12"
     finally:
         ws.store.close()
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+_fields = st.sampled_from(
+    ["key", "name", "type", "iterations", "events", "opened", "decision", "links", "at"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cycles=st.lists(st.dictionaries(_fields, _json, max_size=6), max_size=3),
+    links=_json,
+    events=_json,
+)
+def test_any_json_is_refused_cleanly_or_accepted(community, cycles: Any, links: Any, events: Any) -> None:
+    """Whatever the structure, the reader answers with a portfolio or an ImportFileError."""
+    from cycles import portfolio
+
+    with contextlib.suppress(CyclesError):
+        portfolio.parse({"version": 1, "cycles": cycles, "links": links, "events": events}, community)

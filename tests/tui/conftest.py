@@ -46,7 +46,10 @@ def empty_workspace(open_workspace: Callable[..., Workspace]) -> Workspace:
 
 @pytest.fixture
 def workspace(empty_workspace: Workspace, community: Community) -> Workspace:
-    empty_workspace.import_portfolio(portfolio.read(PORTFOLIO, community))
+    data = portfolio.read(PORTFOLIO, community)
+    for event in data.events:  # the import event names the file: not where this checkout lives
+        event.summary = PORTFOLIO.name
+    empty_workspace.import_portfolio(data)
     return empty_workspace
 
 

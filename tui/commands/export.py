@@ -151,6 +151,12 @@ def register(main: click.Group) -> None:
         community = workspace.community
         chosen = selection(community, scales, types)
         path = out or Path(f"learning-cycles-{workspace.today().isoformat()}{EXPORT_FORMATS[fmt]}")
+        if fmt == "csv" and path.suffix.lower() == ".csv":
+            raise click.UsageError(
+                _("the CSV export is six files: give --out a .zip archive or a directory, not {path}").format(
+                    path=path
+                )
+            )
         with Steps(2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading the portfolio"))
             doc = read_document(workspace.store, community.name, chosen)

@@ -26,8 +26,9 @@ from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.screens.filters import FilterForm
 from tui.screens.form import Values
-from tui.widgets.board_model import SORTS, BoardModel, make_cards
+from tui.widgets.board_model import BoardModel
 from tui.widgets.board_view import BoardView, fit
+from tui.widgets.cards import SORTS, make_cards
 from tui.widgets.fmt import DUE_SYMBOL, long_day, number
 from tui.widgets.keys import key_for
 

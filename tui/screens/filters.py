@@ -9,7 +9,7 @@ from cycles.community import Community
 from cycles.i18n import _, language
 from cycles.model import DueState
 from tui.screens.form import FormScreen, Values, label
-from tui.widgets.board_model import SORTS, Filters
+from tui.widgets.cards import SORTS, Filters
 from tui.widgets.fmt import DUE_SYMBOL
 
 

@@ -77,6 +77,7 @@ class HelpScreen(Screen[None]):
             text.append(fit(key_display(self, b), 16), style="bold")
             text.append(fit(t.tooltip or t.description, 54) + "  ")
             text.append(f"{b.id or ''}\n", style="dim")
+        text.rstrip()
         return text
 
     def guide(self) -> str:

@@ -11,53 +11,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
-from cycles.i18n import N_
-from cycles.model import CycleSummary, DueState, Phase, Status
-from tui.widgets.fmt import due_state
+from cycles.model import CycleSummary, DueState
+from tui.widgets.cards import Card, Filters, make_card
 
-COLUMNS = (Phase.COLLECT, Phase.RUN, Phase.EVALUATE)
 CARD_HEIGHT = 3  # name line, details line, spacer
-SORTS = {
-    "due": N_("due date"),
-    "name": N_("name"),
-    "iteration": N_("iteration"),
-    "owner": N_("owner"),
-}
-
 Position = tuple[int, int, int]  # lane, column, row
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user asked to see; None means any."""
-
-    scale: str | None = None
-    activity_type: str | None = None
-    owner: str | None = None
-    due: DueState | None = None  # DUE means due today or overdue, as in ``cycles list --due``
-    text: str = ""
-    show_ended: bool = False
-    sort: str = "due"
-
-    def with_(self, **changes: object) -> Filters:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
-
-@dataclass(slots=True, eq=False)
-class Card:
-    """A cycle on the board, with what filtering and sorting read kept as plain values."""
-
-    summary: CycleSummary
-    due: DueState | None
-    haystack: str  # what free-text search looks in, lower case
-    active: bool
-    scale: str
-    owner: str  # lower case
-    column: int
-    order: dict[str, tuple[object, ...]]  # sort key by sort name
 
 
 @dataclass
@@ -78,41 +39,6 @@ class Lane:
     def lines(self) -> int:
         body = 0 if self.collapsed else max(1, self.rows) * CARD_HEIGHT
         return 1 + body + 1
-
-
-def column_of(s: CycleSummary) -> int:
-    """Ended cycles (decided to drop or reroute) stand in the evaluate column, where they were decided."""
-    if s.status is not Status.ACTIVE or s.phase is Phase.DECIDED:
-        return 2
-    return COLUMNS.index(s.phase)
-
-
-def sort_keys(s: CycleSummary, today: date) -> dict[str, tuple[object, ...]]:
-    name = s.name.lower()
-    return {
-        "due": (s.due_on is None, s.due_on or today, name),
-        "name": (name, s.key),
-        "iteration": (-s.iteration, name),
-        "owner": (s.owner.lower() or "\uffff", name),
-    }
-
-
-def make_card(s: CycleSummary, today: date) -> Card:
-    return Card(
-        summary=s,
-        due=due_state(s.due_on, today),
-        haystack=f"{s.key} {s.name} {s.owner} {s.activity_type}".lower(),
-        active=s.status is Status.ACTIVE,
-        scale=s.scale,
-        owner=s.owner.lower(),
-        column=column_of(s),
-        order=sort_keys(s, today),
-    )
-
-
-def make_cards(summaries: Iterable[CycleSummary], today: date) -> dict[str, Card]:
-    """The cards for ``summaries`` (pure: a worker builds them off the UI thread)."""
-    return {s.key: make_card(s, today) for s in summaries}
 
 
 class BoardModel:

@@ -20,7 +20,8 @@ from textual.strip import Strip
 
 from cycles.i18n import N_, _, ngettext
 from cycles.model import CycleSummary, DueState, Status
-from tui.widgets.board_model import CARD_HEIGHT, BoardModel, Card, Position
+from tui.widgets.board_model import CARD_HEIGHT, BoardModel, Position
+from tui.widgets.cards import Card
 from tui.widgets.fmt import due_badge, ended_badge, number
 from tui.widgets.keys import translate_bindings
 
