@@ -134,6 +134,7 @@ def main() -> None:
         n_its = sum(len(c.iterations) for c in data.cycles)
         print(f"  {len(data.cycles)} cycles, {n_its} iterations, {len(data.events)} events")
         timed("store portfolio", lambda: ws.import_portfolio(data), results)
+        del data  # the exports below read the database, not this copy
 
         timed("read document", lambda: read_document(store, community.name), results)
         out = folder / "export.json"

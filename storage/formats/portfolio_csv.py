@@ -105,7 +105,9 @@ def _sources(path: Path, where: str) -> dict[str, bytes]:
                     found[name] = member.read_bytes()
             return found
         with zipfile.ZipFile(path) as zf:
-            members = {i.filename: i for i in zf.infolist()}
+            # by base name: an archive of the export's folder holds "folder/cycles.csv" (nothing is
+            # extracted to disk, so a member's path cannot escape anywhere)
+            members = {i.filename.rsplit("/", 1)[-1]: i for i in zf.infolist() if not i.is_dir()}
             if sum(i.file_size for i in members.values() if i.filename.endswith(".csv")) > limit:
                 raise ImportFileError(f"{where}: the archive's CSV files exceed {limit} bytes")
             for name in COLUMNS:
@@ -152,7 +154,10 @@ def _rows(where: str, name: str, data: bytes) -> Rows:
                         f"{where}: {file} row {number}, column {column}: expected {width} cells, "
                         f"found {len(cells)}"
                     )
-                yield number, {h: restore(v) for h, v in zip(header, cells, strict=True)}
+                yield (
+                    number,
+                    {h: restore(v) if v[:1] == "'" else v for h, v in zip(header, cells, strict=True)},
+                )
         except csv.Error as exc:
             raise ImportFileError(f"{where}: {file} row {number + 1}: not valid CSV: {exc}") from exc
 

@@ -6,31 +6,36 @@ neutralised against formulas like the portfolio exports'.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-
-from openpyxl import Workbook
 
 from cycles.community import Community
 from cycles.i18n import _
 from cycles.review import Review
-from storage.formats.portfolio_xlsx import text_cell
+from storage.formats import xlsx_writer
 from storage.formats.review_text import Words, columns, decision_label, headings
-from storage.formats.safety import atomic_path
+from storage.formats.safety import atomic_path, neutralise
+
+Sheets = list[tuple[str, list[str], list[list[object]]]]
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[object]]) -> None:
+def _sheet(book: Sheets, title: str, header: list[str], rows: list[list[object]]) -> None:
     # Sheet names: at most 31 characters, none of []:*?/\ (Excel's rule).
     name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
-    sheet = workbook.create_sheet(name)
-    sheet.freeze_panes = "A2"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([text_cell(c) for c in row])
+    book.append((name, header, [[_cell(c) for c in row] for row in rows]))
+
+
+def _cell(value: object) -> object:
+    if value.__class__ is str:
+        return neutralise(value)  # type: ignore[arg-type]
+    if isinstance(value, datetime):
+        return value.date()
+    return value
 
 
 def write(review: Review, community: Community, path: Path, *, lang: str) -> None:
     w, h, col = Words(community, lang), headings(), columns()
-    book = Workbook(write_only=True)
+    book: Sheets = []
     summary: list[list[object]] = [
         [w.title(review), ""],
         [col["from"], review.period.start],
@@ -129,4 +134,4 @@ def write(review: Review, community: Community, path: Path, *, lang: str) -> Non
         ],
     )
     with atomic_path(path) as tmp:
-        book.save(tmp)
+        xlsx_writer.write(tmp, book)

@@ -289,8 +289,12 @@ def _value(where: str, file: str, row: int, column: str, text: str) -> Any:
 
 
 def _record(where: str, rows: Rows, table: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    typed = INTEGERS | LISTS | OBJECTS
     for row, cells in rows:
-        yield row, {k: _value(where, rows.file, row, k, v) for k, v in cells.items() if k not in INFORMATIVE}
+        record = {k: v for k, v in cells.items() if k not in INFORMATIVE}
+        for k in typed.intersection(record):
+            record[k] = _value(where, rows.file, row, k, record[k])
+        yield row, record
 
 
 def _opt(value: Any) -> Any:

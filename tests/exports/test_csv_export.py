@@ -206,3 +206,11 @@ def test_garbage_in_a_csv_file_is_refused_cleanly(tmp_path: Path, community, dat
     (folder / "iterations.csv").write_bytes(b"cycle,number,opened_at\r\n" + data)
     with contextlib.suppress(CyclesError):  # refused, with a message: fine; anything else fails
         portfolio_csv.read(folder, community)
+
+
+def test_a_zip_of_the_export_folder_imports_too(filled, out: Path) -> None:
+    folder = _export_dir(filled, out)
+    with zipfile.ZipFile(out / "mine.zip", "w") as zf:
+        for path in folder.iterdir():
+            zf.write(path, f"csv/{path.name}")
+    assert len(portfolio_csv.read(out / "mine.zip", filled.community).cycles) == 8
