@@ -130,11 +130,11 @@ def main() -> None:
         folder = Path(tmp)
         store = Store.open(args.db or f"sqlite:///{folder / 'bench.db'}")
         ws = Workspace(store, community, actor="bench", clock=lambda: NOW)
-        data = timed("generate (parse)", lambda: make_portfolio(args.cycles, community), results)
-        n_its = sum(len(c.iterations) for c in data.cycles)
-        print(f"  {len(data.cycles)} cycles, {n_its} iterations, {len(data.events)} events")
-        timed("store portfolio", lambda: ws.import_portfolio(data), results)
-        del data  # the exports below read the database, not this copy
+        made = [timed("generate (parse)", lambda: make_portfolio(args.cycles, community), results)]
+        n_its = sum(len(c.iterations) for c in made[0].cycles)
+        print(f"  {len(made[0].cycles)} cycles, {n_its} iterations, {len(made[0].events)} events")
+        timed("store portfolio", lambda: ws.import_portfolio(made[0]), results)
+        made.clear()  # the exports below read the database, not this copy
 
         timed("read document", lambda: read_document(store, community.name), results)
         out = folder / "export.json"

@@ -226,10 +226,19 @@ class SqlCycleRepository:
         build = CycleSummary.model_construct
         return [
             build(
-                key=r[0], name=r[1], activity_type=r[2], scale=r[3], level=r[4], owner=r[5],
-                status=Status(r[6]), iteration=r[7], phase=Phase(r[8]), due_on=r[9],
-                cadence_days=r[10], version=r[11],
-            )  # fmt: skip
+                key=r[0],
+                name=r[1],
+                activity_type=r[2],
+                scale=r[3],
+                level=r[4],
+                owner=r[5],
+                status=Status(r[6]),
+                iteration=r[7],
+                phase=Phase(r[8]),
+                due_on=r[9],
+                cadence_days=r[10],
+                version=r[11],
+            )
             for r in self.session.execute(query)
         ]
 
