@@ -91,11 +91,13 @@ class Runner:
     def bench_child(
         self, module: str, *args: str, timeout: float = 1800
     ) -> tuple[float, dict[str, Any], int]:
-        started, _wall, stdout, rss = self.spawn([sys.executable, "-m", module, *args], timeout)
+        """Run ``python -m module args``: its start, its result, and its peak RSS (KB) as it reports it."""
+        started, _wall, stdout, _rss = self.spawn([sys.executable, "-m", module, *args], timeout)
         lines = [line for line in stdout.splitlines() if line.startswith(MARK)]
         if not lines:
             raise ChildFailed(f"{module} printed no result")
-        return started, json.loads(lines[-1][len(MARK) :]), rss
+        result = json.loads(lines[-1][len(MARK) :])
+        return started, result, int(result.get("maxrss_kb", 0))
 
     def wall(self, args: list[str], repeat: int, before: Any = None) -> float:
         times = []

@@ -333,14 +333,14 @@ def decide(
         route = new_cycle(
             community,
             key=key,
-            name=route_name or f"{cycle.name} (other route)",
+            name=route_name or _("{name} (other route)").format(name=cycle.name),
             activity_type=route_type or cycle.activity_type,
             now=now,
             actor=actor,
             owner=cycle.owner if "owner" in carried else "",
             owner_email=cycle.owner_email if "owner" in carried else "",
             stakeholders=cycle.stakeholders if "stakeholders" in carried else (),
-            description=f"Other route of {cycle.name}: {why.strip()}",
+            description=_("Other route of {name}: {why}").format(name=cycle.name, why=why.strip()),
             # Same type: keep a cadence the user tuned; another type starts from its own default.
             cadence_days=cycle.cadence_days if route_type in (None, cycle.activity_type) else None,
         )

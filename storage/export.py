@@ -279,9 +279,13 @@ def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, A
     return doc
 
 
-def read_document(store: Store, community: str, selection: Selection = ALL) -> dict[str, Any]:
-    """The selected cycles as a portfolio document, read in one unit of work."""
-    return document(read_rows(store, selection), community, orphans=selection.everything)
+def read_document(
+    store: Store, community: str, selection: Selection = ALL, *, history: bool = True
+) -> dict[str, Any]:
+    """The selected cycles as a portfolio document, read in one unit of work; without notes and
+    history events when ``history`` is false (the calendar needs neither)."""
+    rows = read_rows(store, selection, notes=history, events=history)
+    return document(rows, community, orphans=selection.everything and history)
 
 
 # -- records for the review --------------------------------------------------------------------------

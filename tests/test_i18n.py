@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -12,6 +13,7 @@ from cycles.i18n import LOCALE_DIR, _, set_language
 
 REPO = Path(__file__).resolve().parents[1]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+IN_FSTRING = re.compile(r"""\{_\((['"])((?:(?!\1).)+)\1\)""")
 
 
 def source_messages() -> set[str]:
@@ -21,6 +23,10 @@ def source_messages() -> set[str]:
             REPO / package, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
             found.add(message[0] if isinstance(message, tuple) else message)
+        # Babel cannot see into f-strings on Python 3.11: find _("...") there by pattern too.
+        for path in (REPO / package).rglob("*.py"):
+            for match in IN_FSTRING.finditer(path.read_text("utf-8")):
+                found.add(match.group(2))
     return found
 
 

@@ -80,5 +80,5 @@ def export(
     now: datetime,
     lang: str = "en",
 ) -> dict[str, int]:
-    doc = read_document(store, community.name, selection)
+    doc = read_document(store, community.name, selection, history=False)
     return {"evaluations": write(doc, community, path, now=now, lang=lang)}

@@ -27,7 +27,8 @@ from cycles.errors import ImportFileError
 from cycles.portfolio import Portfolio
 from storage.export import ALL, Selection, counts, read_document
 from storage.formats.safety import atomic_path, restore, write_atomic
-from storage.formats.tabular import COLUMNS, Rows, Table, check_header, flatten, nest, spreadsheet_rows
+from storage.formats.tabular import COLUMNS, Table, flatten, spreadsheet_rows
+from storage.formats.tabular_read import Rows, check_header, nest
 from storage.store import Store
 
 ENCODING = "utf-8-sig"

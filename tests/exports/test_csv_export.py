@@ -188,7 +188,7 @@ def test_any_text_survives_the_csv_round_trip(filled, description: str, need: st
     tables = {
         name: portfolio_csv._rows("<fuzz>", name, text.encode("utf-8-sig")) for name, text in data.items()
     }
-    from storage.formats.tabular import nest
+    from storage.formats.tabular_read import nest
 
     back = nest("<fuzz>", tables).doc
     show_back = next(c for c in back["cycles"] if c["key"] == "showcase-bb")

@@ -159,7 +159,7 @@ def register(main: click.Group) -> None:
             )
         with Steps(2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading the portfolio"))
-            doc = read_document(workspace.store, community.name, chosen)
+            doc = read_document(workspace.store, community.name, chosen, history=fmt != "ics")
             steps.step(_("Writing {path}").format(path=path))
             if fmt == "json":
                 portfolio_json.write(doc, path)
