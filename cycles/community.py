@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Sequence
 from datetime import time
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -157,14 +158,17 @@ class Community(BaseModel):
         """Position of a level within its scale, 0 for the smallest."""
         return [lv.key for lv in self.scale(scale).levels].index(level)
 
+    @cached_property
+    def _vocabularies(self) -> dict[str, tuple[str, ...]]:
+        return {
+            "principles": tuple(e.key for e in self.principles),
+            "value_levels": tuple(e.key for e in self.value_levels),
+            "outcome_levels": tuple(e.key for e in self.outcome_levels),
+        }
+
     def check_keys(self, kind: str, keys: list[str]) -> None:
         """Refuse keys that the community's vocabulary of ``kind`` does not define."""
-        vocabularies: dict[str, Sequence[_Entry]] = {
-            "principles": self.principles,
-            "value_levels": self.value_levels,
-            "outcome_levels": self.outcome_levels,
-        }
-        known = [e.key for e in vocabularies[kind]]
+        known = self._vocabularies[kind]
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise ConfigError(

@@ -27,6 +27,7 @@ from cycles.model import (
     Status,
 )
 from cycles.repository import CycleFilter
+from storage.bulk import insert_rows
 from storage.tables import CycleRow, EventRow, IterationRow, LinkRow, NoteRow
 
 C = CycleRow.__table__.c  # type: ignore[attr-defined]
@@ -325,10 +326,7 @@ class SqlCycleRepository:
                 + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
             )
         if cycles:
-            self.session.execute(
-                insert(CycleRow.__table__),  # type: ignore[arg-type, attr-defined]
-                [cycle_values(c) | {"version": 1} for c in cycles],
-            )
+            insert_rows(self.session, CycleRow.__table__, [cycle_values(c) | {"version": 1} for c in cycles])  # type: ignore[arg-type, attr-defined]
             ids = self._ids(keys)
             its: list[dict[str, Any]] = []
             notes: list[dict[str, Any]] = []
@@ -337,11 +335,10 @@ class SqlCycleRepository:
                 for it in c.iterations:
                     its.append(iteration_values(cid, it))
                     notes.extend(note_values(cid, it.number, n) for n in it.notes)
-            for chunk in _chunks(its, 5000):
-                self.session.execute(insert(IterationRow.__table__), chunk)  # type: ignore[arg-type, attr-defined]
-            for chunk in _chunks(notes, 5000):
-                self.session.execute(insert(NoteRow.__table__), chunk)  # type: ignore[arg-type, attr-defined]
-        self._insert_links(links)
+            insert_rows(self.session, IterationRow.__table__, its)  # type: ignore[arg-type, attr-defined]
+            insert_rows(self.session, NoteRow.__table__, notes)  # type: ignore[arg-type, attr-defined]
+        # Every cycle here is new, so none of these links can exist yet: no per-link look-up.
+        self._insert_links(links, check_existing=False)
         self._insert_events(events)
 
     def _ids(self, keys: Iterable[str]) -> dict[str, int]:
@@ -363,7 +360,7 @@ class SqlCycleRepository:
         if notes:
             self.session.execute(insert(NoteRow.__table__), notes)  # type: ignore[arg-type, attr-defined]
 
-    def _insert_links(self, links: list[Link]) -> None:
+    def _insert_links(self, links: list[Link], *, check_existing: bool = True) -> None:
         if not links:
             return
         ids = self._ids({k for lk in links for k in (lk.source, lk.target)})
@@ -372,13 +369,16 @@ class SqlCycleRepository:
             for end in (lk.source, lk.target):
                 if end not in ids:
                     raise NotFoundError(f"no cycle {end!r} to link")
-            exists = self.session.execute(
-                select(L.id).where(
-                    L.source_id == ids[lk.source],
-                    L.target_id == ids[lk.target],
-                    L.kind == lk.kind.value,
-                )
-            ).first()
+            exists = (
+                check_existing
+                and self.session.execute(
+                    select(L.id).where(
+                        L.source_id == ids[lk.source],
+                        L.target_id == ids[lk.target],
+                        L.kind == lk.kind.value,
+                    )
+                ).first()
+            )
             if exists:
                 raise TransitionError(
                     _("{source} is already linked {kind} {target}").format(
@@ -394,7 +394,7 @@ class SqlCycleRepository:
                     "note": lk.note,
                 }
             )
-        self.session.execute(insert(LinkRow.__table__), rows)  # type: ignore[arg-type, attr-defined]
+        insert_rows(self.session, LinkRow.__table__, rows)  # type: ignore[arg-type, attr-defined]
 
     def _unlink(self, lk: Link) -> None:
         ids = self._ids([lk.source, lk.target])
@@ -424,8 +424,7 @@ class SqlCycleRepository:
         self.session.execute(delete(CycleRow.__table__).where(C.id == cid))  # type: ignore[arg-type, attr-defined]
 
     def _insert_events(self, events: list[Event]) -> None:
-        for chunk in _chunks([event_values(e) for e in events], 5000):
-            self.session.execute(insert(EventRow.__table__), chunk)  # type: ignore[arg-type, attr-defined]
+        insert_rows(self.session, EventRow.__table__, [event_values(e) for e in events])  # type: ignore[arg-type, attr-defined]
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -1,21 +1,28 @@
 """The board's application: wiring only. ``make_app`` builds it for the command line and the tests.
 
 The app holds the Workspace and the settings, applies the language, theme and keymap, opens the
-screens, and hands what workers report (``tui.messages``) to every screen on the stack.
+screens, and hands what workers report (``tui.messages``) to every screen on the stack. With
+``reminders`` on it also runs the evaluation reminders (``tui.reminders.InAppReminders``) on its
+event loop: each sweep runs in a thread, new reminders show as a notification, and the inbox
+(``tui.screens.inbox``) lists what is owed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 
 from cycles.cadence import local_date
+from cycles.errors import CyclesError
 from cycles.i18n import N_, _, set_language
 from storage.workspace import Workspace
 from tui.messages import ActionFailed, ConflictDetected, CycleChanged
@@ -24,9 +31,16 @@ from tui.screens.board import BoardScreen
 from tui.screens.conflict import ConflictScreen
 from tui.screens.cycle import CycleScreen
 from tui.screens.help import HelpScreen
+from tui.screens.inbox import InboxLoaded, InboxScreen, summary
 from tui.screens.timeline import TimelineScreen
 from tui.settings import Settings
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
+
+if TYPE_CHECKING:
+    from storage.reminders import InboxEntry
+    from tui.reminders import InAppReminders, Sweeper
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 THEMES = ("textual-dark", "textual-light")
@@ -46,7 +60,9 @@ class CyclesApp(App[None]):
         Binding("ctrl+t", "toggle_theme", N_("light or dark theme"), id="app.theme", show=False),
     ]
 
-    def __init__(self, workspace: Workspace, settings: Settings, *, clock: Clock) -> None:
+    def __init__(
+        self, workspace: Workspace, settings: Settings, *, clock: Clock, reminders: bool | Sweeper = True
+    ) -> None:
         super().__init__()
         translate_bindings(self)
         self.workspace = workspace
@@ -55,6 +71,11 @@ class CyclesApp(App[None]):
         self.clock = clock
         self.keymap: dict[str, str] = dict(settings.keys)
         self.cursor_blink = True  # tests switch it off for stable snapshots
+        # True: sweep with the channels the settings allow; a Sweeper: that one; False: none.
+        self.reminders_option = reminders
+        self.reminders: InAppReminders | None = None  # set once started
+        self.inbox_entries: list[InboxEntry] = []  # as the latest tick or inbox read saw it
+        self._first_tick = asyncio.Event()
 
     def today(self) -> date:
         return local_date(self.clock(), self.community.zone)
@@ -70,6 +91,90 @@ class CyclesApp(App[None]):
         theme = self.settings.user.theme
         self.theme = theme if theme in self.available_themes else THEMES[0]
         self.set_keymap(self.keymap)
+        if self.reminders_enabled:
+            self.run_worker(self.start_reminders(), name="reminders", group="reminders", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        if self.reminders is not None:
+            self.reminders.stop()
+
+    # -- reminders ---------------------------------------------------------------------------
+
+    @property
+    def reminders_enabled(self) -> bool:
+        return self.reminders_option is not False
+
+    async def start_reminders(self) -> None:
+        """Start the reminder ticks on this loop; done when the first tick has reported.
+
+        Building the sweeper (and importing the scheduler) happens in a thread, after the board
+        painted; the scheduler then ticks on this loop and each tick sweeps in a thread.
+        """
+        option = self.reminders_option
+
+        def build() -> InAppReminders:
+            import apscheduler.schedulers.asyncio  # noqa: F401  (imported off the loop)
+
+            from tui.reminders import InAppReminders
+
+            sweeper = None if isinstance(option, bool) else option
+            return InAppReminders(self.workspace, self.settings, self.reminders_arrived, sweeper=sweeper)
+
+        try:
+            reminders = await asyncio.to_thread(build)
+        except Exception as exc:  # the board works without reminders; say why they are off
+            log.exception("reminders not started")
+            self.notify(str(exc), title=_("Reminders are off"), severity="warning", markup=False)
+            return
+        if not self.is_running:
+            return
+        self.reminders = reminders
+        await reminders.start()
+        await self._first_tick.wait()
+
+    def reminders_arrived(self, new: list[InboxEntry], inbox: list[InboxEntry]) -> None:
+        """A tick's result, on the loop: ``new`` reminders this board has not shown yet."""
+        if not self.is_running:
+            return
+        self.set_inbox(inbox)
+        if new:
+            text = summary(new, self.inbox_key(), self.today())
+            self.notify(text, title=_("Evaluation reminders"), timeout=12, markup=False)
+        self._first_tick.set()
+
+    def set_inbox(self, entries: list[InboxEntry]) -> None:
+        """The inbox as read now: to the board's badge and to an open inbox screen."""
+        self.inbox_entries = entries
+        board = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(board, BoardScreen) and board.is_mounted:
+            board.show_reminders(len(entries))
+        for screen in self.screen_stack:
+            if isinstance(screen, InboxScreen) and screen.is_mounted:
+                screen.show(entries)
+
+    def inbox_key(self) -> str:
+        return key_for([self.board], "board.inbox")
+
+    def action_inbox(self) -> None:
+        if self.reminders_enabled and not isinstance(self.screen, InboxScreen):
+            self.push_screen(InboxScreen())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
+    def refresh_inbox(self) -> None:
+        reminders = self.reminders
+        if reminders is None:
+            return
+        try:
+            entries = reminders.inbox()
+        except CyclesError as exc:
+            self.post_message(ActionFailed("inbox", None, str(exc)))
+            return
+        self.post_message(InboxLoaded(entries))
+
+    def on_inbox_loaded(self, message: InboxLoaded) -> None:
+        self.set_inbox(message.entries)
+        if message.done:
+            self.notify(message.done, markup=False)
 
     # -- screens -----------------------------------------------------------------------------
 
@@ -106,6 +211,9 @@ class CyclesApp(App[None]):
             self.notify(done, markup=False)
         if message.action == "decide" and message.created:
             self.open_cycle(message.created[0].key)  # the other route: open the new line
+        changed = {message.cycle.key, *message.deleted}
+        if any(e.cycle in changed for e in self.inbox_entries):
+            self.refresh_inbox()  # evaluated, dropped, or due on another day: the inbox changed
 
     def on_conflict_detected(self, message: ConflictDetected) -> None:
         key = message.key
@@ -135,6 +243,10 @@ class CyclesApp(App[None]):
         if own is not None:
             yield from own()
         yield SystemCommand(_("View: timeline"), _("Cycles as bars over the months"), self.action_timeline)
+        if self.reminders_enabled and not isinstance(screen, InboxScreen):
+            yield SystemCommand(
+                _("Reminders: inbox"), _("Evaluations upcoming, due or overdue"), self.action_inbox
+            )
         yield SystemCommand(_("View: help"), _("Every key, and how to walk a cycle"), self.action_help)
         yield SystemCommand(
             _("App: light or dark theme"), _("Switch between light and dark"), self.action_toggle_theme
@@ -145,8 +257,19 @@ class CyclesApp(App[None]):
         yield SystemCommand(_("App: quit"), _("Leave Learning Cycles"), self.action_quit)
 
 
-def make_app(workspace: Workspace, settings: Settings, *, clock: Clock | None = None) -> CyclesApp:
+def make_app(
+    workspace: Workspace,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    reminders: bool | Sweeper = True,
+) -> CyclesApp:
     """The board on ``workspace``: language, theme and keymap from ``settings``; ``clock`` (default
-    the workspace's) decides what is due today."""
+    the workspace's) decides what is due today.
+
+    ``reminders``: True sweeps evaluation reminders with the channels ``settings`` allow (SMTP,
+    desktop) and shows them in the app; a ``tui.reminders.Sweeper`` sweeps with that one (tests
+    pass one without channels); False runs no reminders and hides the inbox.
+    """
     set_language(settings.language)
-    return CyclesApp(workspace, settings, clock=clock or workspace.clock)
+    return CyclesApp(workspace, settings, clock=clock or workspace.clock, reminders=reminders)

@@ -1,6 +1,6 @@
 """The board's fixtures: a SQLite file holding a small portfolio, the app built by ``make_app`` on it
-with a frozen clock and no cursor blink, and a second Workspace on the same file (a fresh read, or
-another user acting behind the app's back)."""
+with a frozen clock, no cursor blink and no reminders (unless asked for), and a second Workspace on
+the same file (a fresh read, or another user acting behind the app's back)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from storage.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 from tui.app import CyclesApp, make_app
+from tui.reminders import Sweeper
 from tui.settings import Settings
 
 PORTFOLIO = Path(__file__).with_name("portfolio.yaml")
@@ -59,9 +60,17 @@ def other(open_workspace: Callable[..., Workspace], workspace: Workspace) -> Wor
     return open_workspace("someone-else")
 
 
-def build(workspace: Workspace, clock: FrozenClock, lang: str = "en", **settings: Any) -> CyclesApp:
+def build(
+    workspace: Workspace,
+    clock: FrozenClock,
+    lang: str = "en",
+    reminders: bool | Sweeper = False,
+    **settings: Any,
+) -> CyclesApp:
+    """The app on ``workspace``; without reminders unless given a Sweeper (or True: the real
+    channels), so that no notification comes between a test and what it looks at."""
     data: dict[str, Any] = {"user": {"name": "tester", "lang": lang, **settings.pop("user", {})}, **settings}
-    app = make_app(workspace, Settings.model_validate(data), clock=clock)
+    app = make_app(workspace, Settings.model_validate(data), clock=clock, reminders=reminders)
     app.cursor_blink = False
     return app
 

@@ -26,6 +26,7 @@ from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.screens.filters import FilterForm
 from tui.screens.form import Values
+from tui.screens.inbox import InboxBadge
 from tui.widgets.board_model import BoardModel
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.cards import SORTS, make_cards
@@ -85,6 +86,13 @@ class BoardScreen(ActionsScreen):
             tooltip=N_("fold or unfold the lane under the cursor"),
         ),
         Binding("q", "app.quit", N_("quit"), show=False, id="board.quit", tooltip=N_("quit")),
+        Binding(
+            "b",
+            "inbox",
+            N_("inbox"),
+            id="board.inbox",
+            tooltip=N_("reminders inbox: evaluations upcoming, due or overdue"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -100,6 +108,7 @@ class BoardScreen(ActionsScreen):
         view.type_labels = {t.key: t.label.get(lang) for t in community.activity_types}
         with Horizontal(id="topbar"):
             yield Static(f"Learning Cycles · {community.name}", id="title", markup=False)
+            yield InboxBadge("", id="reminders", markup=False)
             yield Static(long_day(self.ctx.today()), id="today")
         with Horizontal(id="bar"):
             yield Input(placeholder=_("Search name, key, owner, type  ( / )"), id="search")
@@ -193,6 +202,10 @@ class BoardScreen(ActionsScreen):
         if self.model is not None and self.model.loaded:
             self.update_info()
 
+    def show_reminders(self, count: int) -> None:
+        """How many reminders the inbox holds, on the top bar (nothing when none)."""
+        self.query_one(InboxBadge).show_count(count, key_for([self], "board.inbox"))
+
     # -- the cursor --------------------------------------------------------------------------
 
     def selected(self) -> CycleSummary | None:
@@ -223,6 +236,8 @@ class BoardScreen(ActionsScreen):
             return self.model is not None and self.model.loaded and not self.model.cards
         if action == "fold":
             return self.selected() is not None or None
+        if action == "inbox":
+            return self.ctx.reminders_enabled
         return super().check_action(action, parameters)
 
     def filter_by(self, **changes: object) -> None:
@@ -267,6 +282,9 @@ class BoardScreen(ActionsScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_inbox(self) -> None:
+        self.ctx.action_inbox()
 
     def key_escape(self) -> None:
         search = self.query_one("#search", Input)

@@ -17,6 +17,7 @@ from tui.screens.actions import ActionsScreen
 from tui.screens.board import BoardScreen
 from tui.screens.cycle import CycleScreen
 from tui.screens.form import FormScreen
+from tui.screens.inbox import InboxScreen, InboxView
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.keys import key_display, translate_bindings, translated
@@ -37,7 +38,7 @@ class HelpScreen(Screen[None]):
         translate_bindings(self)
 
     def key(self, binding_id: str) -> str:
-        for cls in (ActionsScreen, BoardScreen, BoardView, CycleScreen):
+        for cls in (ActionsScreen, BoardScreen, BoardView, CycleScreen, InboxScreen):
             for b in own_bindings(cls):
                 if b.id == binding_id:
                     return key_display(self, b)
@@ -53,6 +54,7 @@ class HelpScreen(Screen[None]):
                 (_("Board"), [*own_bindings(BoardView), *own_bindings(BoardScreen)]),
                 (_("Cycle screen"), own_bindings(CycleScreen)),
                 (_("Timeline"), own_bindings(TimelineScreen)),
+                (_("Reminders inbox"), [*own_bindings(InboxScreen), *own_bindings(InboxView)]),
                 (_("Forms"), own_bindings(FormScreen)),
                 (_("Everywhere"), own_bindings(type(self.app))),
             ]
