@@ -12,22 +12,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from cycles.errors import StorageError
 
-APP_NAME = "learning-cycles"
 WRITE = "cycles_write"  # execution option that marks a write transaction
 BUSY_TIMEOUT_MS = 15_000
-
-
-def default_url() -> str:
-    """The embedded default: a SQLite file in the user's data directory."""
-    path = Path(platformdirs.user_data_dir(APP_NAME)) / "cycles.db"
-    return f"sqlite:///{path}"
 
 
 def parse_url(url: str) -> URL:

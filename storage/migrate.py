@@ -14,9 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cycles.errors import StorageError
 from storage.engine import WRITE, display
+from storage.revision import HEAD
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0002"  # the newest revision; tests check it against the scripts
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -18,7 +18,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from cycles.errors import StorageError
-from storage.engine import WRITE, default_url, display, make_engine, parse_url
+from storage.engine import WRITE, display, make_engine, parse_url
+from storage.location import default_url
 from storage.migrate import ensure_schema
 from storage.repository import SqlCycleRepository
 

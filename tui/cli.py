@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -43,6 +43,15 @@ class Context:
         self._community: Community | None = None
 
     @property
+    def url(self) -> str:
+        """The database URL in effect (the embedded default when none is configured)."""
+        if self.db:
+            return self.db
+        from storage.location import default_url
+
+        return default_url()
+
+    @property
     def community(self) -> Community:
         if self._community is None:
             from cycles.community import load_community
@@ -69,11 +78,9 @@ class Context:
 def clock_from_env() -> Any:
     """The system clock, or a fixed instant from CYCLES_NOW (ISO 8601 with offset) for scripts
     and tests that need a known date."""
-    from storage.workspace import system_clock
-
     fixed = os.environ.get("CYCLES_NOW")
     if not fixed:
-        return system_clock
+        return lambda: datetime.now(UTC)
     try:
         instant = datetime.fromisoformat(fixed)
     except ValueError:

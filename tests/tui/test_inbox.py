@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -30,7 +29,7 @@ from storage.tables import ReminderStateRow
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 from tests.tui.conftest import SIZE, build, go_to, press, settle, type_text
-from tui.app import CyclesApp
+from tui.app import CyclesApp, make_app
 from tui.reminders import Sweeper, policy_for
 from tui.screens.cycle import CycleScreen
 from tui.screens.evaluate import EvaluateForm
@@ -307,8 +306,6 @@ async def test_without_reminders_there_is_no_inbox(workspace: Workspace, clock: 
         assert not app.board.query_one(InboxBadge).display
 
 
-def test_reminders_default_on(workspace: Workspace, clock: FrozenClock) -> None:
-    from tui.app import make_app
-
-    made: Callable[..., CyclesApp] = make_app
-    assert made(workspace, Settings(), clock=clock).reminders_enabled
+def test_reminders_are_on_unless_turned_off(workspace: Workspace, clock: FrozenClock) -> None:
+    assert make_app(workspace, Settings(), clock=clock).reminders_enabled
+    assert not make_app(workspace, Settings(), clock=clock, reminders=False).reminders_enabled

@@ -77,9 +77,15 @@ def register(main: click.Group) -> None:
             due=DueState.OVERDUE if overdue else DueState.DUE if due else None,
             include_ended=include_ended,
         )
-        workspace = context.workspace()
-        items = workspace.list(flt)
-        now, zone = workspace.now(), community.zone
+        from cycles.cadence import local_date
+        from storage import fastread
+        from tui.cli import clock_from_env
+
+        now, zone = clock_from_env()(), community.zone
+        # The embedded SQLite file at the current schema is read without the ORM (fast start);
+        # anything else goes through the workspace, which also migrates.
+        found = fastread.summaries(context.url, flt, local_date(now, zone))
+        items = found if found is not None else context.workspace().list(flt)
         states = [due_state(s.due_on, now, zone).value if s.due_on else None for s in items]
         if as_json:
             click.echo(

@@ -71,7 +71,7 @@ def row_text(cells: list[str], width: int) -> str:
 
 
 def headings() -> list[str]:
-    return [_("reminder"), _("cycle"), _("owner"), _("it."), _("due on"), _("email")]
+    return [_("reminder"), _("cycle"), _("owner"), _("it."), _("due on"), _("status")]
 
 
 def entry_cells(entry: InboxEntry, today: date) -> list[str]:
