@@ -133,8 +133,8 @@ def load_settings(
         raise ConfigError(f"{file}: settings file not found")
     for section, values in _env_overrides(env).items():
         data.setdefault(section, {}).update(values)
-    for section, values in (overrides or {}).items():
-        data.setdefault(section, {}).update({k: v for k, v in values.items() if v is not None})
+    for section, given in (overrides or {}).items():
+        data.setdefault(section, {}).update({k: v for k, v in given.items() if v is not None})
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

@@ -3,7 +3,7 @@ link, undo. Each is one unit of work; on any error nothing is written."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -91,7 +91,7 @@ def register(main: click.Group) -> None:
         description: str | None,
     ) -> None:
         """Edit a cycle's name, owner, stakeholders, cadence or description."""
-        fields = {
+        fields: dict[str, Any] = {
             "name": name,
             "owner": owner,
             "owner_email": email,
