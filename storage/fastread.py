@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
 
-from cycles.model import CycleSummary, DueState, Phase, Status
+from cycles.model import CycleSummary, DueState, Status
 from cycles.repository import CycleFilter
 from storage.revision import HEAD
 
@@ -54,24 +54,7 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
         rows = conn.execute(sql, params).fetchall()
     finally:
         conn.close()
-    build = CycleSummary.model_construct
-    return [
-        build(
-            key=r[0],
-            name=r[1],
-            activity_type=r[2],
-            scale=r[3],
-            level=r[4],
-            owner=r[5],
-            status=Status(r[6]),
-            iteration=r[7],
-            phase=Phase(r[8]),
-            due_on=date.fromisoformat(r[9]) if r[9] else None,
-            cadence_days=r[10],
-            version=r[11],
-        )
-        for r in rows
-    ]
+    return [CycleSummary.from_row(r) for r in rows]
 
 
 def _query(flt: CycleFilter, today: date) -> tuple[str, list[object]]:

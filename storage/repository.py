@@ -12,6 +12,7 @@ from sqlmodel import Session
 from cycles.errors import ConflictError, NotFoundError, TransitionError
 from cycles.i18n import _
 from cycles.model import (
+    SUMMARY_FIELDS,
     Change,
     Collect,
     Cycle,
@@ -36,10 +37,7 @@ N = NoteRow.__table__.c  # type: ignore[attr-defined]
 L = LinkRow.__table__.c  # type: ignore[attr-defined]
 E = EventRow.__table__.c  # type: ignore[attr-defined]
 
-SUMMARY_COLUMNS = (
-    C.key, C.name, C.activity_type, C.scale, C.level, C.owner, C.status,
-    C.iteration, C.phase, C.due_on, C.cadence_days, C.version,
-)  # fmt: skip
+SUMMARY_COLUMNS = tuple(C[name] for name in SUMMARY_FIELDS)
 
 
 def cycle_values(cycle: Cycle) -> dict[str, Any]:
@@ -222,26 +220,7 @@ class SqlCycleRepository:
         if conditions:
             query = query.where(and_(*conditions))
         query = query.order_by(C.scale, C.due_on.is_(None), C.due_on, C.name)
-        # Rows come from our own schema: build without re-validating (half the board's first paint
-        # at 10,000 cycles went to validation), converting only the enums.
-        build = CycleSummary.model_construct
-        return [
-            build(
-                key=r[0],
-                name=r[1],
-                activity_type=r[2],
-                scale=r[3],
-                level=r[4],
-                owner=r[5],
-                status=Status(r[6]),
-                iteration=r[7],
-                phase=Phase(r[8]),
-                due_on=r[9],
-                cadence_days=r[10],
-                version=r[11],
-            )
-            for r in self.session.execute(query)
-        ]
+        return [CycleSummary.from_row(tuple(r)) for r in self.session.execute(query)]
 
     def history(self, key: str) -> list[Event]:
         rows = self.session.execute(
