@@ -95,7 +95,7 @@ SECTIONS: list[tuple[str, list[Row]]] = [
         ],
     ),
     (
-        "Memory (peak RSS, getrusage)",
+        "Memory (peak RSS: VmHWM the process reports at its end)",
         [
             Row("board_rss", "board after the key scenario", "MB", 150),
             Row("paint_rss", "  board at first paint", "MB"),
