@@ -47,7 +47,10 @@ def cli(args: list[str]) -> float:
     from tui.cli import main
 
     start = time.perf_counter()
-    main(args, standalone_mode=False)
+    # Without standalone mode click returns the exit status of ``ctx.exit`` instead of raising.
+    status = main(args, standalone_mode=False)
+    if status not in (None, 0):
+        raise RuntimeError(f"cycles {' '.join(args[2:4])} exited with status {status}")
     return time.perf_counter() - start
 
 

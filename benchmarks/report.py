@@ -86,7 +86,7 @@ SECTIONS: list[tuple[str, list[Row]]] = [
         "In-process (warm process, imports done; median)",
         [
             Row("sweep_idle", "reminder sweep, nothing new owed", "ms", 5),
-            Row("sweep_first", "  first sweep (claims and records all owed)", "ms"),
+            Row("sweep_first", "  first sweep of the process (the board swept before)", "ms"),
             Row("inproc_export_json", "export JSON", "s", 1),
             Row("inproc_export_csv", "export CSV", "s", 1),
             Row("inproc_export_xlsx", "export XLSX", "s", 3),
@@ -133,9 +133,10 @@ def table(columns: list[tuple[str, Results]], *, judge: bool, markdown: bool = F
             "| " + " | ".join(headers) + " |",
             "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|",
         ]
-        out += ["| " + " | ".join(c.replace("|", "\\|") for c in line) + " |" for line in lines]
+        out += ["| " + " | ".join(_md(c) for c in line) + " |" for line in lines]
         return "\n".join(out)
-    widths = [max(len(line[i]) for line in [headers, *lines]) for i in range(len(headers))]
+    rows = [line for line in lines if line[1:] != [""] * (len(line) - 1)]  # not the section titles
+    widths = [max(len(line[i]) for line in [headers, *rows]) for i in range(len(headers))]
     text = []
     for line in [headers, *lines]:
         if line[1:] == [""] * (len(line) - 1) and line[0]:
@@ -144,6 +145,12 @@ def table(columns: list[tuple[str, Results]], *, judge: bool, markdown: bool = F
         cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)]
         text.append("  ".join(cells).rstrip())
     return "\n".join(text)
+
+
+def _md(text: str) -> str:
+    """A cell for Markdown: pipes escaped, the indent of a detail row kept visible."""
+    stripped = text.lstrip(" ")
+    return "&emsp;" * ((len(text) - len(stripped)) // 2) + stripped.replace("|", "\\|")
 
 
 def misses(columns: list[tuple[str, Results]]) -> list[str]:

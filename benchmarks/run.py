@@ -99,6 +99,9 @@ class Runner:
         result = json.loads(lines[-1][len(MARK) :])
         return started, result, int(result.get("maxrss_kb", 0))
 
+    def timed(self, r: report.Results, name: str, args: list[str], before: Any = None) -> None:
+        r[name] = self.wall(args, self.args.repeat, before)
+
     def wall(self, args: list[str], repeat: int, before: Any = None) -> float:
         times = []
         for i in range(repeat):
@@ -150,19 +153,17 @@ class Runner:
 
         def command_line() -> None:
             db = ["--db", url]
-            r["list"] = self.wall([*db, "list"], a.repeat)
-            r["list_due"] = self.wall([*db, "list", "--due"], a.repeat)
+            commands = {"list": [*db, "list"], "list_due": [*db, "list", "--due"]}
             for fmt, ext in (("json", "json"), ("csv", "zip"), ("xlsx", "xlsx")):
-                out = files / f"export.{ext}"
-                r[f"export_{fmt}"] = self.wall(
-                    [*db, "export", "--format", fmt, "--out", str(out), "--quiet"], a.repeat
-                )
-            review = [*db, "review", "--format", "html", "--out", str(files / "review.html"), "--quiet"]
-            r["review"] = self.wall(review, a.repeat)
+                out = str(files / f"export.{ext}")
+                commands[f"export_{fmt}"] = [*db, "export", "--format", fmt, "--out", out, "--quiet"]
+            review = str(files / "review.html")
+            commands["review"] = [*db, "review", "--format", "html", "--out", review, "--quiet"]
+            for name, command in commands.items():
+                attempt(name, lambda name=name, command=command: self.timed(r, name, command))
             source = str(files / "export.json")
-            r["import"] = self.wall(
-                ["import", source, "--quiet"], a.repeat, lambda _i: ["--db", dbs.fresh(backend)]
-            )
+            fresh = lambda _i: ["--db", dbs.fresh(backend)]  # noqa: E731
+            attempt("import", lambda: self.timed(r, "import", ["import", source, "--quiet"], fresh))
 
         def in_process() -> None:
             fresh = [arg for _i in range(a.repeat) for arg in ("--fresh", dbs.fresh(backend))]
@@ -178,7 +179,7 @@ class Runner:
 
         for name, fn in (("paint_ratio", cold_start), ("cursor_handler", keys)):
             attempt(name, fn)
-        attempt("list", command_line)
+        command_line()
         attempt("sweep_idle", in_process)
         r["load_after"] = os.getloadavg()[0]
         return r
@@ -225,6 +226,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--max-wait", type=float, default=900, help="seconds to wait for a quiet machine")
     p.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
     p.add_argument("--json", type=Path, help="also write every figure as JSON to this file")
+    p.add_argument("--render", type=Path, help="measure nothing: print the table of a --json file")
     args = p.parse_args(argv)
     if args.smoke:
         args.sizes, args.repeat, args.paint_repeat, args.presses, args.sweeps = "50", 1, 1, 4, 5
@@ -232,10 +234,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def render(args: argparse.Namespace) -> int:
+    data = json.loads(args.render.read_text("utf-8"))
+    columns = list(data["columns"].items())
+    print("\n".join(data["header"]) + "\n\n" + report.table(columns, judge=not data.get("smoke")))
+    if args.markdown:
+        table = report.table(columns, judge=not data.get("smoke"), markdown=True)
+        args.markdown.write_text("\n".join(["```", *data["header"], "```", "", table]) + "\n", "utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.generate import generate
 
     args = parse_args(argv)
+    if args.render:
+        return render(args)
     if args.wait_for_load is not None:
         wait_for_quiet(args.wait_for_load, args.max_wait)
     pg_url: str | None = None if args.no_pg else args.pg
@@ -299,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         args.markdown.write_text(text + "\n\n" + "\n".join(f"- {line}" for line in footer) + "\n", "utf-8")
     if args.json:
-        data = {"header": header, "columns": {t: r for t, r in columns}}
+        data = {"header": header, "smoke": args.smoke, "footer": footer, "columns": dict(columns)}
         args.json.write_text(json.dumps(data, indent=2), "utf-8")
     return 1 if failed else 0
 

@@ -174,15 +174,10 @@ class CycleSummary(_Record):
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> CycleSummary:
-        """A summary from a database row in ``SUMMARY_FIELDS`` order, without re-validation:
-        the rows come from our own schema (validating 10,000 of them was half the board's first
-        paint). A due date may come as a date or as ISO text (plain sqlite3)."""
-        data = dict(zip(SUMMARY_FIELDS, row, strict=True))
-        data["status"] = Status(data["status"])
-        data["phase"] = Phase(data["phase"])
-        if isinstance(data["due_on"], str):
-            data["due_on"] = date.fromisoformat(data["due_on"])
-        return cls.model_construct(**data)
+        """A summary from a database row in ``SUMMARY_FIELDS`` order. The due date may come as a
+        date or as ISO text (plain sqlite3); validation converts it and the enums (measured
+        faster than ``model_construct`` with the conversions done by hand)."""
+        return cls.model_validate(dict(zip(SUMMARY_FIELDS, row, strict=True)))
 
     @classmethod
     def of(cls, cycle: Cycle) -> CycleSummary:

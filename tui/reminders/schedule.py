@@ -149,6 +149,9 @@ class InAppReminders:
         except CyclesError as exc:
             log.error("reminder sweep failed: %s", exc)
             return None
+        except asyncio.CancelledError:
+            # The board quit during a tick: the claims are in the database; stop quietly.
+            return None
         self.last_report = report
         new = [e for e in inbox if _ident(e) not in self._seen]
         self._seen.update(_ident(e) for e in inbox)
