@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from cycles.errors import StorageError
+from storage.location import safe_text
 
 WRITE = "cycles_write"  # execution option that marks a write transaction
 BUSY_TIMEOUT_MS = 15_000
@@ -37,13 +38,6 @@ def display(url: URL | str) -> str:
     """A URL fit to show: never the password."""
     parsed = url if isinstance(url, URL) else parse_url(url)
     return parsed.render_as_string(hide_password=True)
-
-
-def safe_text(text: str) -> str:
-    """Best effort to mask a password in a string that is not a parseable URL."""
-    import re
-
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", text)
 
 
 def _create_private_file(path: Path) -> None:

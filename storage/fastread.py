@@ -57,7 +57,8 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
     return [CycleSummary.from_row(r) for r in rows]
 
 
-def _query(flt: CycleFilter, today: date) -> tuple[str, list[object]]:
+def _query(flt: CycleFilter, today: date, mark: str = "?") -> tuple[str, list[object]]:
+    """The board query and its parameters; ``mark`` is the driver's placeholder."""
     where: list[str] = []
     params: list[object] = []
     if not flt.include_ended:
@@ -90,5 +91,7 @@ def _query(flt: CycleFilter, today: date) -> tuple[str, list[object]]:
         where.append("(lower(name) LIKE ? ESCAPE '\\' OR lower(key) LIKE ? ESCAPE '\\')")
         params += [f"%{text}%", f"%{text}%"]
     clause = f" WHERE {' AND '.join(where)}" if where else ""
+    if mark != "?":
+        clause = clause.replace("?", mark)
     order = " ORDER BY scale, due_on IS NULL, due_on, name"
     return f"SELECT {COLUMNS} FROM cycle{clause}{order}", params

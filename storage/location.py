@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import platformdirs
@@ -13,3 +14,8 @@ def default_url() -> str:
     """The embedded default: a SQLite file in the user's data directory."""
     path = Path(platformdirs.user_data_dir(APP_NAME)) / "cycles.db"
     return f"sqlite:///{path}"
+
+
+def safe_text(text: str) -> str:
+    """Best effort to mask a password in a URL or any text that holds one."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", text)

@@ -1,4 +1,4 @@
-"""The ORM-free read path of ``cycles list`` answers exactly as the repository does."""
+"""The ORM-free read paths of ``cycles list`` answer exactly as the repository does."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from cycles.community import Community
-from cycles.model import DueState, Phase
+from cycles.errors import StorageError
+from cycles.model import CycleSummary, DueState, Phase
 from cycles.portfolio import read
 from cycles.repository import CycleFilter
-from storage import fastread
+from storage import fastread, fastread_pg
 from storage.store import Store
 from storage.workspace import Workspace
 from tests.conftest import EXAMPLE, FrozenClock
@@ -33,11 +34,17 @@ FILTERS = [
 
 
 @pytest.fixture
-def example_db(sqlite_url: str, community: Community, clock: FrozenClock) -> str:
-    store = Store.open(sqlite_url)
+def example_db(db_url: str, community: Community, clock: FrozenClock) -> str:
+    store = Store.open(db_url)
     Workspace(store, community, actor="t", clock=clock).import_portfolio(read(EXAMPLE, community))
     store.close()
-    return sqlite_url
+    return db_url
+
+
+def fast(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | None:
+    """The fast path for the URL's backend, as ``cycles list`` picks it."""
+    reader = fastread_pg if url.startswith("postgres") else fastread
+    return reader.summaries(url, flt, today)
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=lambda f: f.model_dump_json(exclude_defaults=True))
@@ -49,15 +56,38 @@ def test_fast_path_equals_the_repository(example_db: str, flt: CycleFilter) -> N
             expected = repo.summaries(flt, today)
     finally:
         store.close()
-    assert fastread.summaries(example_db, flt, today) == expected
+    found = fast(example_db, flt, today)
+    assert found is not None
+    assert found == expected
 
 
-def test_fast_path_declines_what_it_cannot_answer(tmp_path: Path, example_db: str) -> None:
+def test_fast_path_declines_what_it_cannot_answer(tmp_path: Path, sqlite_url: str, pg_url: str) -> None:
     today = date(2026, 11, 28)
     assert fastread.summaries(f"sqlite:///{tmp_path / 'missing.db'}", CycleFilter(), today) is None
     assert fastread.summaries("postgresql://u@h/db", CycleFilter(), today) is None
-    # An older schema goes the full way (which migrates).
-    path = example_db.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
-    assert fastread.summaries(example_db, CycleFilter(), today) is None
+    assert fastread_pg.summaries(sqlite_url, CycleFilter(), today) is None
+    assert fastread_pg.summaries("postgresql+psycopg2://u@h/db", CycleFilter(), today) is None
+    # An empty database, or an older schema, goes the full way (which creates or migrates it).
+    assert fastread_pg.summaries(pg_url, CycleFilter(), today) is None
+
+
+def test_an_older_schema_goes_the_full_way(example_db: str) -> None:
+    today = date(2026, 11, 28)
+    if example_db.startswith("sqlite"):
+        with sqlite3.connect(example_db.removeprefix("sqlite:///")) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    else:
+        import psycopg
+
+        with psycopg.connect(fastread_pg.conninfo(example_db) or "", autocommit=True) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    assert fast(example_db, CycleFilter(), today) is None
+
+
+def test_an_unreachable_server_is_named_without_its_password() -> None:
+    url = "postgresql://ann:secret@127.0.0.1:1/test"
+    with pytest.raises(StorageError) as caught:
+        fastread_pg.summaries(url, CycleFilter(), date(2026, 11, 28))
+    message = str(caught.value)
+    assert "127.0.0.1:1" in message
+    assert "secret" not in message

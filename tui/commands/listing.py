@@ -84,7 +84,13 @@ def register(main: click.Group) -> None:
         now, zone = clock_from_env()(), community.zone
         # The embedded SQLite file at the current schema is read without the ORM (fast start);
         # anything else goes through the workspace, which also migrates.
-        found = fastread.summaries(context.url, flt, local_date(now, zone))
+        # PostgreSQL likewise through psycopg alone.
+        today = local_date(now, zone)
+        found = fastread.summaries(context.url, flt, today)
+        if found is None and context.url.startswith("postgres"):
+            from storage import fastread_pg
+
+            found = fastread_pg.summaries(context.url, flt, today)
         items = found if found is not None else context.workspace().list(flt)
         states = [due_state(s.due_on, now, zone).value if s.due_on else None for s in items]
         if as_json:
