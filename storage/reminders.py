@@ -15,7 +15,6 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,7 +23,7 @@ from sqlmodel import Session
 
 from cycles.errors import NotFoundError, TransitionError
 from cycles.model import Status
-from cycles.reminders import Policy, Reminder, ReminderKind
+from cycles.reminders import Policy, Reminder
 from storage.reminder_rows import (
     MARK_SENT,
     RECLAIM,
@@ -38,6 +37,7 @@ from storage.reminder_rows import (
     same,
     upsert_states,
 )
+from storage.reminder_types import Candidate, Claim, InboxEntry, Record
 from storage.repository import SqlCycleRepository
 from storage.store import Store
 from storage.tables import CycleRow, EventRow, ReminderRow, ReminderStateRow
@@ -61,67 +61,6 @@ def new_token() -> str:
 def retry_delay(attempts: int) -> timedelta:
     """Back off after a failed delivery: 5 minutes, doubling, at most 6 hours."""
     return min(FIRST_RETRY * 2 ** max(0, attempts - 1), MAX_RETRY)
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A cycle awaiting an evaluation whose reminders may be owed."""
-
-    key: str
-    name: str
-    owner: str
-    owner_email: str
-    iteration: int
-    due_on: date
-    cadence_days: int
-    done: int | None  # latest occurrence sent or acknowledged for this iteration and due date
-    acknowledged: int | None
-    snoozed_until: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A reminder this process holds and is to deliver."""
-
-    id: int
-    token: str
-    reminder: Reminder
-    candidate: Candidate
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class InboxEntry:
-    """A reminder that is owed now and not acknowledged: what the board's inbox shows."""
-
-    cycle: str
-    name: str
-    owner: str
-    iteration: int
-    due_on: date
-    kind: ReminderKind
-    occurrence: int
-    send_at: datetime
-    sent: bool  # delivered (by any process) or only owed
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """A stored reminder row, for ``cycles remind list``."""
-
-    cycle: str
-    iteration: int
-    due_on: date
-    kind: str
-    occurrence: int
-    send_at: datetime
-    recipient: str
-    status: str  # claimed, retrying, sent, acknowledged
-    attempts: int
-    sent_at: datetime | None
-    channels: str | None
-    last_error: str | None
-    claimed_by: str | None
 
 
 class ReminderStore:
