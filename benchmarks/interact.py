@@ -176,7 +176,6 @@ async def scenario(url: str, now: datetime, presses: int) -> dict[str, Any]:
         for cls, name in pairs:
             probe.wrap(cls, name)
     probe.time_calls(Workspace, "decide")
-    probe.time_calls(Workspace, "list")
 
     store = Store.open(url)
     workspace = Workspace(store, load_community(), actor="bench", clock=lambda: now)
@@ -255,8 +254,6 @@ async def scenario(url: str, now: datetime, presses: int) -> dict[str, Any]:
         out["decide"] = summary(samples)
         writes = probe.wall.get("Workspace.decide", [])
         out["decide_write"] = statistics.median(writes) if writes else None
-        reads = probe.wall.get("Workspace.list", [])
-        out["board_read"] = reads[0] if reads else None
     store.close()
     return out
 
