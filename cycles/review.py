@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
@@ -221,8 +222,7 @@ class Span:
     running: bool  # still active: the end is planned, not final
 
 
-@dataclass(frozen=True)
-class Overlap:
+class Overlap(NamedTuple):  # a named tuple: a review of 10,000 cycles can list 100,000s of them
     first: str
     second: str
     start: date
@@ -243,8 +243,7 @@ class Gap:
         return (self.end - self.start).days + 1
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):  # one per iteration in the period: a named tuple is quicker to make
     iteration: int
     start: date
     end: date
@@ -416,14 +415,20 @@ def _overdue(cycle: CycleLike, local_date: Callable[[datetime], date], as_of: da
 
 
 def _overlaps(spans: list[Span], within: Period) -> list[Overlap]:
-    found = []
-    for i, a in enumerate(spans):
-        for b in spans[i + 1 :]:
-            if b.start > a.end:
-                break  # sorted by start: no later route overlaps a
-            start, end = max(a.start, b.start, within.start), min(a.end, b.end, within.end)
+    found: list[Overlap] = []
+    first, last = within.start, within.end
+    bounds = [(s.start, s.end, s.cycle) for s in spans]
+    append, make = found.append, Overlap._make
+    for i, (a_start, a_end, a_cycle) in enumerate(bounds):
+        a_start = max(a_start, first)
+        a_end = min(a_end, last)
+        for b_start, b_end, b_cycle in islice(bounds, i + 1, None):
+            if b_start > a_end:
+                break  # sorted by start: no later route overlaps a (within the period)
+            start = b_start if b_start > a_start else a_start
+            end = b_end if b_end < a_end else a_end
             if start <= end:
-                found.append(Overlap(a.cycle, b.cycle, start, end))
+                append(make((a_cycle, b_cycle, start, end)))
     return found
 
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icalendar import Alarm, Calendar, Event
 
-from cycles.community import Community
 from cycles.i18n import _
-from storage.export import ALL, Selection, read_document
+from storage.export import ALL, Reader, Selection, read_document
 from storage.formats.safety import write_atomic
-from storage.store import Store
+
+if TYPE_CHECKING:
+    from cycles.community import Community
+    from storage.store import Store
 
 
 def calendar(doc: dict[str, Any], community: Community, *, now: datetime, lang: str = "en") -> Calendar:
@@ -72,7 +74,7 @@ def write(doc: dict[str, Any], community: Community, path: Path, *, now: datetim
 
 
 def export(
-    store: Store,
+    store: Reader | Store,
     community: Community,
     path: Path,
     selection: Selection = ALL,

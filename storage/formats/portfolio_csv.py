@@ -17,50 +17,59 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from cycles import portfolio
-from cycles.community import Community
 from cycles.errors import ImportFileError
-from cycles.portfolio import Portfolio
-from storage.export import ALL, Selection, counts, read_document
+from storage.export import ALL, Reader, Selection, read_rows, reading, row_counts
 from storage.formats.safety import atomic_path, restore, write_atomic
-from storage.formats.tabular import COLUMNS, Table, flatten, spreadsheet_rows
-from storage.formats.tabular_read import Rows, check_header, nest
-from storage.store import Store
+from storage.formats.tabular import COLUMNS, Table, cells, spreadsheet_rows
+from storage.formats.zippipe import ZipPipe, entry
+
+if TYPE_CHECKING:
+    from cycles.community import Community
+    from cycles.portfolio import Portfolio
+    from storage.formats.tabular_read import Rows
+    from storage.store import Store
 
 ENCODING = "utf-8-sig"
 REQUIRED = ("cycles", "iterations")
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-def _write_table(fh: IO[str], name: str, rows: Table) -> None:
-    writer = csv.writer(fh)
-    writer.writerow(COLUMNS[name])
-    writer.writerows(spreadsheet_rows(name, rows))
-
-
 def table_text(name: str, rows: Table) -> str:
+    """A table of :func:`storage.formats.tabular.flatten` as CSV text."""
+    return cells_text(name, spreadsheet_rows(name, rows))
+
+
+def cells_text(name: str, rows: Iterable[list[Any]]) -> str:
+    """A table of cells as written (``tabular.cells``) as CSV text, header first."""
     buffer = io.StringIO(newline="")
-    _write_table(buffer, name, rows)
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS[name])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
 def write(tables: dict[str, Table], path: Path) -> None:
-    """Write ``tables`` to a zip archive (``.zip``) or into the directory ``path``."""
+    """Write tables of :func:`storage.formats.tabular.flatten` to ``path`` (see :func:`write_cells`)."""
+    write_cells({name: spreadsheet_rows(name, tables[name]) for name in COLUMNS}, path)  # type: ignore[misc]
+
+
+def write_cells(tables: dict[str, Table], path: Path) -> None:
+    """Write tables of cells to a zip archive (``.zip``; compressed in a thread of its own while
+    the next table is built) or into the directory ``path``."""
     if path.suffix.lower() == ".zip":
-        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as zf, ZipPipe(zf) as pipe:
             for name in COLUMNS:
-                info = zipfile.ZipInfo(f"{name}.csv", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o600 << 16
-                zf.writestr(info, table_text(name, tables[name]).encode(ENCODING))
+                data = cells_text(name, tables[name]).encode(ENCODING)
+                pipe.member(entry(f"{name}.csv"))
+                pipe.write(data)
         return
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     for name in COLUMNS:
-        data = table_text(name, tables[name]).encode(ENCODING)
+        data = cells_text(name, tables[name]).encode(ENCODING)
         write_atomic(path / f"{name}.csv", _writer(data), binary=True)
 
 
@@ -68,10 +77,14 @@ def _writer(data: bytes) -> Callable[[IO[bytes]], object]:
     return lambda fh: fh.write(data)
 
 
-def export(store: Store, community: Community, path: Path, selection: Selection = ALL) -> dict[str, int]:
-    doc = read_document(store, community.name, selection)
-    write(flatten(doc, community), path)
-    return counts(doc)
+def export(
+    source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
+    """Write the selected cycles to ``path``; returns how many records of each kind it holds."""
+    with reading(source) as reader:
+        rows = read_rows(reader, selection)
+    write_cells(cells(rows, community), path)
+    return row_counts(rows, orphans=selection.everything)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -90,6 +103,8 @@ def is_csv_export(path: Path) -> bool:
 
 def _sources(path: Path, where: str) -> dict[str, bytes]:
     """The bytes of each known CSV file of the export at ``path``."""
+    from cycles import portfolio
+
     limit = portfolio.MAX_BYTES
     found: dict[str, bytes] = {}
     try:
@@ -127,6 +142,8 @@ def _sources(path: Path, where: str) -> dict[str, bytes]:
 
 
 def _rows(where: str, name: str, data: bytes) -> Rows:
+    from storage.formats.tabular_read import Rows, check_header
+
     file = f"{name}.csv"
     try:
         text = data.decode(ENCODING)
@@ -167,6 +184,9 @@ def _rows(where: str, name: str, data: bytes) -> Rows:
 
 def read(path: Path, community: Community) -> Portfolio:
     """Read and validate a CSV export; errors name the file, the CSV file, row and column."""
+    from cycles import portfolio
+    from storage.formats.tabular_read import Rows, nest
+
     where = str(path)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(portfolio.MAX_BYTES)

@@ -15,15 +15,16 @@ minutes for the millions of cells of a large portfolio.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-from cycles.community import Community
-from storage.export import ALL, Selection, counts, read_document
+from storage.export import ALL, Reader, Selection, event_count, read_rows, reading, row_counts
 from storage.formats import xlsx_writer
 from storage.formats.safety import atomic_path, neutralise
-from storage.formats.tabular import COLUMNS, Table, flatten, spreadsheet_rows
-from storage.store import Store
+from storage.formats.tabular import COLUMNS, Table, cells, spreadsheet_rows
+
+if TYPE_CHECKING:
+    from cycles.community import Community
+    from storage.store import Store
 
 SHEETS = ("cycles", "iterations", "notes", "evaluations", "links")
 
@@ -33,16 +34,28 @@ def text_cell(value: object) -> object:
     if not isinstance(value, str):
         return value
     value = neutralise(value)
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+    return xlsx_writer.ILLEGAL.sub("\ufffd", value) if xlsx_writer.ILLEGAL.search(value) else value
 
 
 def write(tables: dict[str, Table], path: Path) -> None:
-    sheets = [(name, COLUMNS[name], spreadsheet_rows(name, tables[name])) for name in SHEETS]
+    """Write tables of :func:`storage.formats.tabular.flatten` to the workbook ``path``."""
+    write_cells({name: spreadsheet_rows(name, tables[name]) for name in SHEETS}, path)  # type: ignore[misc]
+
+
+def write_cells(tables: dict[str, Table], path: Path) -> None:
+    """Write tables of cells as written (:func:`storage.formats.tabular.cells`) to ``path``."""
+    sheets = [(name, COLUMNS[name], tables[name]) for name in SHEETS]
     with atomic_path(path) as tmp:
         xlsx_writer.write(tmp, sheets)
 
 
-def export(store: Store, community: Community, path: Path, selection: Selection = ALL) -> dict[str, int]:
-    doc = read_document(store, community.name, selection)
-    write(flatten(doc, community), path)
-    return counts(doc)
+def export(
+    source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
+    """Write the selected cycles to ``path``; returns how many records of each kind the portfolio
+    holds (the history events, which this export leaves out, too)."""
+    with reading(source) as reader:
+        rows = read_rows(reader, selection, events=False)
+        events = event_count(reader, selection)
+    write_cells(cells(rows, community, events=False), path)
+    return row_counts(rows, orphans=False) | {"events": events}

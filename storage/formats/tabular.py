@@ -13,19 +13,23 @@
 Columns marked * are for the reader and are recomputed on import. A hand-made file needs only
 the columns of ``REQUIRED``; the others default to empty. Lists are JSON arrays
 (``["Brabant Wonen","AVANS"]``), ``before``/``after`` JSON objects, an empty cell is "none".
-:func:`flatten` turns a portfolio document into these tables; ``storage.formats.tabular_read``
-turns tables read from files back into a document.
+:func:`cells` turns the rows read for export (``storage.export.read_rows``) straight into the
+tables as written; :func:`flatten` and :func:`spreadsheet_rows` do the same from a portfolio
+document; ``storage.formats.tabular_read`` turns tables read from files back into a document.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cycles.community import Community
 from cycles.errors import ConfigError
 from storage.formats.safety import FIRST_RISKY, neutralise
+
+if TYPE_CHECKING:
+    from storage.export import Rows
 
 Table = list[list[Any]]
 
@@ -164,3 +168,131 @@ def spreadsheet_rows(name: str, rows: Table) -> Iterator[list[Any]]:
 
     for row in rows:
         yield list(map(cell, row))
+
+
+# -- rows -> tables, as written ---------------------------------------------------------------------
+
+_STATUS = {"route": "rerouted", "drop": "dropped"}
+
+
+def cells(rows: Rows, community: Community, *, events: bool = True) -> dict[str, Table]:
+    """The tables of ``rows`` as written to CSV and XLSX: the cells of :func:`spreadsheet_rows`
+    of :func:`flatten` of the document of the same rows (a test keeps them equal), built straight
+    from the rows (no document in between): text neutralised against formulas, lists and
+    objects as JSON text, None as empty, integers as integers."""
+    from storage.export import Canonical, canonical_many, instant_text
+
+    risky = FIRST_RISKY
+    ts = instant_text
+    lists = Canonical()
+    levels = Canonical(empty_list=True)
+    iterations: Table = []
+    evaluations: Table = []
+    last: dict[str, tuple[Any, Any]] = {}  # cycle key -> (decision, decided) of its last iteration
+    for (key, number, opened, due, need, involved, needed, preconditions, resources, context, started,
+         evaluated, findings, values, outcomes, principles, decision, rationale, decided,
+         route_to) in rows.iterations:  # fmt: skip
+        if key[:1] in risky:
+            key = neutralise(key)
+        if decision is not None:
+            phase = "decided"
+        elif evaluated is not None:
+            phase = "evaluate"
+        else:
+            phase = "run" if started is not None else "collect"
+        iterations.append(
+            [
+                key, number, phase, ts(opened), due[:10] if due.__class__ is str else due.isoformat(),
+                "" if started is None else ts(started),
+                neutralise(context) if context[:1] in risky else context,
+                neutralise(need) if need[:1] in risky else need,
+                lists[involved], lists[needed],
+                neutralise(preconditions) if preconditions[:1] in risky else preconditions,
+                neutralise(resources) if resources[:1] in risky else resources,
+            ]
+        )  # fmt: skip
+        if evaluated is not None:
+            findings = findings or ""
+            rationale = rationale or ""
+            route_to = route_to or ""
+            evaluations.append(
+                [
+                    key, number, ts(evaluated),
+                    neutralise(findings) if findings[:1] in risky else findings,
+                    levels[values], levels[outcomes], levels[principles],
+                    decision or "", neutralise(rationale) if rationale[:1] in risky else rationale,
+                    "" if decision is None else ts(decided),
+                    neutralise(route_to) if route_to[:1] in risky else route_to,
+                ]
+            )  # fmt: skip
+        last[key] = (decision, decided)
+    notes: Table = [
+        [
+            neutralise(key) if key[:1] in risky else key, number,
+            neutralise(note_id) if note_id[:1] in risky else note_id, ts(at),
+            neutralise(author) if author[:1] in risky else author,
+            neutralise(text) if text[:1] in risky else text,
+        ]
+        for key, number, note_id, at, author, text in rows.notes
+    ]  # fmt: skip
+    scales: dict[str, str] = {}
+    cycles: Table = []
+    for (
+        key,
+        name,
+        kind,
+        level,
+        cadence,
+        owner,
+        email,
+        stakeholders,
+        description,
+        created,
+        _,
+        _,
+    ) in rows.cycles:
+        if kind not in scales:
+            try:
+                scales[kind] = community.activity_type(kind).scale
+            except ConfigError:
+                scales[kind] = ""
+        shown = neutralise(key) if key[:1] in risky else key
+        decision, decided = last.get(shown, (None, None))
+        ended = decision in ("route", "drop")
+        cycles.append(
+            [
+                _cell(v)
+                for v in (
+                    key, name, kind, scales[kind], level, cadence, owner, email, lists[stakeholders],
+                    description, ts(created), _STATUS.get(decision, "active"), ts(decided) if ended else None,
+                )
+            ]
+        )  # fmt: skip
+    links: Table = [
+        [_cell(v) for v in (source, target, kind, ts(created), note)]
+        for source, target, kind, created, note in rows.links
+    ]
+    history: Table = []
+    if events:
+        befores = canonical_many([e[5] for e in rows.events])
+        afters = canonical_many([e[6] for e in rows.events])
+        by_cycle: dict[str, list[list[Any]]] = {}
+        for e, before, after in zip(rows.events, befores, afters, strict=True):
+            cycle, at, actor, action, summary = e[:5]
+            by_cycle.setdefault(cycle, []).append(
+                [_cell(cycle), ts(at), _cell(actor), _cell(action), _cell(summary), before or "", after or ""]
+            )
+        for c in rows.cycles:
+            history += by_cycle.pop(c[0], ())
+        for key in sorted(by_cycle):  # events of cycles no longer stored (unfiltered exports only)
+            history += by_cycle[key]
+    return {
+        "cycles": cycles, "iterations": iterations, "notes": notes, "evaluations": evaluations,
+        "links": links, "events": history,
+    }  # fmt: skip
+
+
+def _cell(value: Any) -> Any:
+    if value.__class__ is str:
+        return neutralise(value) if value[:1] in FIRST_RISKY else value
+    return "" if value is None else value

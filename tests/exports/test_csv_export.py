@@ -214,3 +214,17 @@ def test_a_zip_of_the_export_folder_imports_too(filled, out: Path) -> None:
         for path in folder.iterdir():
             zf.write(path, f"csv/{path.name}")
     assert len(portfolio_csv.read(out / "mine.zip", filled.community).cycles) == 8
+
+
+def test_tables_from_rows_are_the_tables_of_the_document(filled) -> None:
+    """``cells`` (straight from the rows, used by the exports) gives what flattening the
+    document gives, for the whole portfolio and for a selection."""
+    from storage.export import Selection, document, read_rows
+    from storage.formats.tabular import cells, spreadsheet_rows
+
+    for chosen in (Selection(), Selection(scales=("inhoud",)), Selection(types=("funding-route",))):
+        rows = read_rows(filled.store, chosen)
+        doc = document(rows, "SPARK", orphans=chosen.everything)
+        expected = {n: list(spreadsheet_rows(n, t)) for n, t in flatten(doc, filled.community).items()}
+        assert cells(rows, filled.community) == expected
+        assert sum(map(len, expected.values())) > 0

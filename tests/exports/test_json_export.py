@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cycles.community import Community
 from cycles.errors import CyclesError, ImportFileError
 from cycles.repository import CycleFilter
-from storage.export import Selection, read_document
+from storage.export import Selection, document, read_document
 from storage.formats import portfolio_json
 from tests.conftest import FrozenClock
 from tests.exports.conftest import at, build, open_workspace
@@ -184,3 +184,76 @@ def test_any_json_is_refused_cleanly_or_accepted(community, cycles: Any, links: 
 
     with contextlib.suppress(CyclesError):
         portfolio.parse({"version": 1, "cycles": cycles, "links": links, "events": events}, community)
+
+
+# -- stored JSON is written exactly, whatever it holds ------------------------------------------------
+
+ODD = {"small": 1e-05, "float": 0.1, "big": 10**20, "word": 'é\u2028\x07"', "z": [2.5e-7, None], "a": True}
+
+
+def _with_odd_event(filled, out: Path) -> Path:
+    """An export of the known portfolio whose first event's ``after`` holds numbers that orjson
+    writes differently from the json module, written in the export's own layout."""
+    path = out / "odd.json"
+    portfolio_json.export(filled.store, filled.community, path)
+    lines = path.read_text("utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith('{"cadence_days"'))
+    cycle = json.loads(lines[at].rstrip(","))
+    cycle["events"][0]["after"] = ODD
+    lines[at] = json.dumps(cycle, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + (
+        "," if lines[at].endswith(",") else ""
+    )
+    path.write_text("\n".join(lines), "utf-8")
+    return path
+
+
+def test_stored_json_is_written_as_the_json_module_writes_it(
+    filled, db_url: str, community, export_clock, out: Path
+) -> None:
+    source = _with_odd_event(filled, out)
+    target = open_workspace(db_url, community, export_clock)
+    try:
+        target.import_portfolio(portfolio_json.read(source, community))
+        first = out / "first.json"
+        portfolio_json.export(target.store, community, first)
+    finally:
+        target.store.close()
+    exact = json.dumps(ODD, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert f'"after":{exact},' in first.read_text("utf-8")  # not orjson's 1e-5 or a lossy float
+    assert first.read_bytes() == source.read_bytes()
+    again = open_workspace(f"sqlite:///{out / 'again.db'}", community, export_clock)
+    try:
+        again.import_portfolio(portfolio_json.read(first, community))
+        portfolio_json.export(again.store, community, out / "second.json")
+    finally:
+        again.store.close()
+    assert (out / "second.json").read_bytes() == first.read_bytes()
+
+
+def test_direct_reader_reads_what_the_store_reads(db_url: str, community, export_clock, out: Path) -> None:
+    """The ORM-free read of the export commands sees the same rows as the read through Store."""
+    from storage.export import direct_reader, read_rows
+
+    source = open_workspace(db_url, community, export_clock)
+    try:
+        build(source, export_clock)
+        through_store = read_rows(source.store)
+        reader = direct_reader(db_url)
+        assert reader is not None
+        try:
+            direct = read_rows(reader)
+        finally:
+            reader.close()
+        assert direct == through_store
+        assert direct.events and direct.notes and direct.links
+        assert document(direct, "SPARK") == read_document(source.store, "SPARK")
+    finally:
+        source.store.close()
+
+
+def test_direct_reader_declines_what_it_cannot_read(tmp_path: Path) -> None:
+    from storage.export import direct_reader
+
+    assert direct_reader(f"sqlite:///{tmp_path / 'missing.db'}") is None  # the Store creates it
+    assert direct_reader("sqlite://") is None
+    assert direct_reader("mysql://somewhere/db") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -71,16 +72,21 @@ def test_failed_export_leaves_the_previous_file(filled, out: Path, monkeypatch, 
         raise KeyboardInterrupt  # an interruption half-way through
 
     if fmt == "json":
-        monkeypatch.setattr(portfolio_json, "dumps", lambda doc: "{" + boom())  # type: ignore[operator]
+
+        def chunks(doc: dict) -> Iterator[bytes]:
+            yield b'{\n"community":'  # part of the file is written
+            boom()
+
+        monkeypatch.setattr(portfolio_json, "chunks", chunks)
     elif fmt == "csv":
         calls = iter(range(100))
 
-        def table_text(name: str, rows: list) -> str:
+        def cells_text(name: str, rows: list) -> str:
             if next(calls) == 3:  # some files are already in the archive
                 boom()
             return "x"
 
-        monkeypatch.setattr(portfolio_csv, "table_text", table_text)
+        monkeypatch.setattr(portfolio_csv, "cells_text", cells_text)
     else:
         from storage.formats import xlsx_writer
 

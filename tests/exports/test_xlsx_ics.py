@@ -74,3 +74,20 @@ def test_ics_uids_are_stable(filled, out: Path) -> None:
         for p in (out / "a.ics", out / "b.ics")
     ]
     assert uids[0] == uids[1]
+
+
+def test_xlsx_writer_escapes_every_text_and_keeps_numbers(tmp_path: Path) -> None:
+    """Texts are escaped a batch at a time; whatever they hold, each cell reads back as itself
+    (characters XML cannot hold as U+FFFD, over-long texts cut to a cell's size)."""
+    from storage.formats import xlsx_writer
+
+    texts = ["a & b", "<tag>", "x > y", "bell\x07", "sep\x1fhere", "", "é😀\u2028", "n\nline", "x" * 40_000]
+    rows = [[t, i, "plain"] for i, t in enumerate(texts)] + [[None, 7, date(2026, 1, 2)], ["short"]]
+    path = tmp_path / "t.xlsx"
+    xlsx_writer.write(path, [("t", ("text", "number", "other"), rows)])
+    back = list(load_workbook(path)["t"].iter_rows(min_row=2, values_only=True))
+    expected_texts = [t.replace("\x07", "\ufffd").replace("\x1f", "\ufffd") or None for t in texts]
+    expected_texts[-1] = "x" * (xlsx_writer.MAX_CELL - 1) + "…"
+    assert [r[0] for r in back] == [*expected_texts, None, "short"]
+    assert [r[1] for r in back] == [*range(len(texts)), 7, None]
+    assert back[len(texts)][2].date() == date(2026, 1, 2)
