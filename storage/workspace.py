@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins  # ``Workspace.list`` shadows ``list`` inside the class
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cycles import history, loop
 from cycles.cadence import local_date
@@ -19,10 +19,12 @@ from cycles.community import Community
 from cycles.errors import ConflictError, NotFoundError, TransitionError
 from cycles.i18n import _
 from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Event, Iteration, Link, LinkKind
-from cycles.portfolio import Portfolio
 from cycles.repository import CycleFilter
 from storage.repository import SqlCycleRepository
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from cycles.portfolio import Portfolio
 
 Clock = Callable[[], datetime]
 
@@ -223,7 +225,9 @@ class Workspace:
 
     def import_portfolio(self, portfolio: Portfolio) -> None:
         """Store a validated portfolio: all of it, or (on any refusal) nothing."""
-        self.store.write(lambda repo: repo.add(portfolio.cycles, portfolio.links, portfolio.events))
+        from storage.bulk import add_portfolio
+
+        self.store.write(lambda repo: add_portfolio(repo.session, portfolio))
 
     def iterations(self, keys: Collection[str] | None = None) -> dict[str, builtins.list[Iteration]]:
         """The iterations of every cycle (or of ``keys``) by cycle key, oldest first, without their

@@ -9,54 +9,79 @@ text is UTF-8 (not escaped), datetimes are UTC ISO 8601 with ``Z``, dates ``YYYY
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
-from cycles import portfolio
-from cycles.community import Community
+import orjson
+
 from cycles.errors import ImportFileError
-from cycles.portfolio import Portfolio
-from storage.export import ALL, Selection, counts, read_document
+from storage.export import ALL, Reader, Selection, counts, read_document
 from storage.formats.safety import write_atomic
-from storage.store import Store
 
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+if TYPE_CHECKING:
+    from cycles.community import Community
+    from cycles.portfolio import Portfolio
+    from storage.store import Store
+
+_SORTED = orjson.OPT_SORT_KEYS
+BATCH = 500  # items per write
+
+
+def _encode(value: Any) -> bytes:
+    """One value as compact JSON with sorted keys: orjson, which gives the bytes of
+    ``storage.export.reference_encode`` for a document from ``read_document`` (whose stored JSON
+    is decoded with ``storage.export.exact``)."""
+    return orjson.dumps(value, option=_SORTED)
+
+
+def chunks(doc: dict[str, Any]) -> Iterator[bytes]:
+    """The document as UTF-8 in the layout of the module docstring, piece by piece."""
+    yield b"{\n"
+    keys = sorted(doc)
+    for i, key in enumerate(keys):
+        value = doc[key]
+        end = b",\n" if i < len(keys) - 1 else b"\n"
+        if isinstance(value, list):
+            if not value:
+                yield _encode(key) + b":[]" + end
+                continue
+            yield _encode(key) + b":[\n"
+            for start in range(0, len(value), BATCH):
+                part = b",\n".join([_encode(item) for item in value[start : start + BATCH]])
+                yield part + (b",\n" if start + BATCH < len(value) else b"\n")
+            yield b"]" + end
+        else:
+            yield _encode(key) + b":" + _encode(value) + end
+    yield b"}\n"
 
 
 def dumps(doc: dict[str, Any]) -> str:
     """The document as text in the layout of the module docstring."""
-    parts = ["{"]
-    keys = sorted(doc)
-    for i, key in enumerate(keys):
-        value = doc[key]
-        end = "," if i < len(keys) - 1 else ""
-        if isinstance(value, list):
-            if not value:
-                parts.append(f"{_encode(key)}:[]{end}")
-                continue
-            parts.append(f"{_encode(key)}:[")
-            parts.append(",\n".join(_encode(item) for item in value))
-            parts.append(f"]{end}")
-        else:
-            parts.append(f"{_encode(key)}:{_encode(value)}{end}")
-    parts.append("}")
-    return "\n".join(parts) + "\n"
+    return b"".join(chunks(doc)).decode("utf-8")
 
 
 def write(doc: dict[str, Any], path: Path) -> None:
-    text = dumps(doc)
-    write_atomic(path, lambda fh: fh.write(text))
+    def put(fh: IO[bytes]) -> None:
+        for chunk in chunks(doc):
+            fh.write(chunk)
+
+    write_atomic(path, put, binary=True)
 
 
-def export(store: Store, community: Community, path: Path, selection: Selection = ALL) -> dict[str, int]:
+def export(
+    source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
     """Write the selected cycles to ``path``; returns how many records of each kind it holds."""
-    doc = read_document(store, community.name, selection)
+    doc = read_document(source, community.name, selection)
     write(doc, path)
     return counts(doc)
 
 
 def load(path: Path) -> Any:
     """The parsed JSON of ``path``; ImportFileError with the line and column of a syntax error."""
+    from cycles import portfolio
+
     where = str(path)
     try:
         size = path.stat().st_size
@@ -77,4 +102,6 @@ def load(path: Path) -> Any:
 
 def read(path: Path, community: Community) -> Portfolio:
     """Read and validate a JSON export (or any JSON portfolio); errors give the JSON path."""
-    return portfolio.parse(load(path), community, where=str(path))
+    from cycles import portfolio
+
+    return portfolio.read_json(path, community)

@@ -280,3 +280,66 @@ def test_notes_without_ids_get_ids_that_fit_and_sort_in_file_order(community: Co
     # Storage reads notes back ordered by (time, id): the same order as in the file.
     assert [n.text for n in sorted(first, key=lambda n: (n.at, n.id))] == [f"note {i}" for i in range(12)]
     assert not {n.id for n in first} & {n.id for n in second}, "note ids are unique across cycles"
+
+
+# -- JSON validated whole from its bytes ------------------------------------------------------------
+
+
+def test_a_json_file_that_is_not_a_mapping_is_refused(tmp_path: Path, community: Community) -> None:
+    assert (
+        refused(tmp_path, community, "[1, 2]", "list.json") == ": expected a mapping with 'cycles' at the top"
+    )
+
+
+def test_json_that_is_not_utf8_is_refused(tmp_path: Path, community: Community) -> None:
+    path = tmp_path / "latin.json"
+    path.write_bytes(b'{"version": 1, "cycles": [], "name": "caf\xe9"}')
+    with pytest.raises(ImportFileError, match=r"latin\.json: not UTF-8 text \(byte 41\)"):
+        portfolio.read(path, community)
+
+
+def test_a_json_type_error_deep_in_a_big_file_names_its_path_and_counts_the_rest(
+    tmp_path: Path, community: Community
+) -> None:
+    data = generated_600()
+    data["cycles"][500]["iterations"][0]["opened"] = "yesterday"
+    data["cycles"][501]["name"] = ""
+    where = refused(tmp_path, community, json.dumps(data), "big.json")
+    assert re.match(
+        r"^: cycles\.500\.iterations\.0\.opened: Input should be a valid datetime.* \(and 1 more\)$", where
+    ), where
+
+
+def test_a_note_id_longer_than_storage_keeps_is_refused_with_its_path(community: Community) -> None:
+    data = {
+        "cycles": [
+            {
+                "key": "a",
+                "name": "A",
+                "type": "event",
+                "iterations": [
+                    {
+                        "opened": "2026-01-01",
+                        "started": "2026-01-02",
+                        "notes": [{"id": "x" * 65, "at": "2026-01-03", "text": "t"}],
+                    }
+                ],
+            }
+        ]
+    }
+    with pytest.raises(
+        ImportFileError,
+        match=r"^<data>: cycles\.0\.iterations\.0\.notes\.0\.id: String should have at most 64",
+    ):
+        portfolio.parse(data, community)
+
+
+def test_yaml_json_and_python_data_give_the_same_portfolio(tmp_path: Path, community: Community) -> None:
+    from_yaml = portfolio.read(DATA, community)
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(yaml.safe_load(TEXT), default=str), "utf-8")
+    from_json = portfolio.read(path, community)
+    from_data = portfolio.parse(yaml.safe_load(TEXT), community)
+    assert from_yaml.cycles == from_json.cycles == from_data.cycles
+    assert from_yaml.links == from_json.links == from_data.links
+    assert from_yaml.counts() == from_json.counts() == from_data.counts()

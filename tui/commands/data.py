@@ -6,7 +6,7 @@ import tempfile
 from collections import Counter
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -30,10 +30,33 @@ def example_path() -> Path:
 
 
 def open_board(context: Context, workspace: Workspace | None = None) -> None:
-    from tui.app import make_app
+    """The board on ``workspace``, or on the configured database opened on first use (in a
+    worker, after the first frame: see ``tui.lazy_workspace``). A database that cannot be opened
+    ends the board with the same error the other commands give."""
+    import shutil
 
-    app = make_app(workspace or context.workspace(), context.settings)
+    from tui.first_read import FirstRead
+
+    first = None
+    if workspace is None:  # the first screenful, read in a thread while the board's modules load
+        first = FirstRead(context.url, shutil.get_terminal_size((0, 0)).lines)
+    from tui.app import make_app
+    from tui.cli import clock_from_env
+    from tui.lazy_workspace import LazyWorkspace
+
+    lazy = None
+    if workspace is None:
+        lazy = LazyWorkspace(
+            context.url,
+            context.community,
+            actor=context.settings.user.name,
+            clock=clock_from_env(),
+            opener=context.workspace,
+        )
+    app = make_app(workspace or cast("Workspace", lazy), context.settings, first_read=first)
     app.run()
+    if lazy is not None and lazy.error is not None:
+        raise lazy.error
 
 
 def read_portfolio(path: Path, community: Community) -> Portfolio:
@@ -41,12 +64,12 @@ def read_portfolio(path: Path, community: Community) -> Portfolio:
     lossless export or hand-written), or a CSV export (a zip archive, a directory, or one of its
     CSV files). The format follows from the extension, or from the content where that is clearer."""
     from cycles import portfolio
-    from storage.formats import portfolio_csv, portfolio_json
+    from storage.formats import portfolio_csv
 
     if portfolio_csv.is_csv_export(path):
         return portfolio_csv.read(path, community)
     if path.suffix.lower() == ".json" or _starts_with_brace(path):
-        return portfolio_json.read(path, community)
+        return portfolio.read_json(path, community)
     return portfolio.read(path, community)
 
 
@@ -61,7 +84,7 @@ def _starts_with_brace(path: Path) -> bool:
 def load_file(workspace: Workspace, path: Path, *, dry_run: bool = False) -> Counter[str]:
     """Validate the whole file, then store all of it; returns counts of what it holds."""
     data = read_portfolio(path, workspace.community)
-    counts: Counter[str] = Counter(c.scale for c in data.cycles)
+    counts = data.scales()
     counts["links"] = len(data.links)
     if not dry_run:
         workspace.import_portfolio(data)
@@ -73,15 +96,7 @@ def changes(workspace: Workspace, data: Portfolio) -> tuple[dict[str, int], list
     import refuse, since it only adds)."""
     from storage.export import taken_keys
 
-    its = [it for c in data.cycles for it in c.iterations]
-    counts = {
-        "iterations": len(its),
-        "notes": sum(len(it.notes) for it in its),
-        "evaluations": sum(1 for it in its if it.evaluation is not None),
-        "links": len(data.links),
-        "events": len(data.events),
-    }
-    return counts, taken_keys(workspace.store, [c.key for c in data.cycles])
+    return data.counts(), taken_keys(workspace.store, data.keys)
 
 
 def register(main: click.Group) -> None:
@@ -116,10 +131,10 @@ def register(main: click.Group) -> None:
             if dry_run:
                 added, taken = changes(workspace, data)
             else:
-                steps.step(_("Storing {n} cycles").format(n=len(data.cycles)))
+                steps.step(_("Storing {n} cycles").format(n=len(data.entries)))
                 workspace.import_portfolio(data)
-        counts: Counter[str] = Counter(c.scale for c in data.cycles)
-        total = len(data.cycles)
+        counts = data.scales()
+        total = len(data.entries)
         scales = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         if dry_run:
             msg = _("{file}: valid; would import {n} cycles ({scales}) and {links} links.")
