@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -19,26 +20,38 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.message import Message
 from textual.screen import Screen
 
 from cycles.cadence import local_date
 from cycles.errors import CyclesError
 from cycles.i18n import N_, _, set_language
-from storage.workspace import Workspace
+from tui.first_read import FirstRead
+from tui.lazy_workspace import LazyWorkspace
 from tui.messages import ActionFailed, ConflictDetected, CycleChanged
 from tui.screens.actions import ActionsScreen
 from tui.screens.board import BoardScreen
-from tui.screens.conflict import ConflictScreen
-from tui.screens.cycle import CycleScreen
-from tui.screens.help import HelpScreen
-from tui.screens.inbox import InboxLoaded, InboxScreen, summary
-from tui.screens.timeline import TimelineScreen
-from tui.settings import Settings
 from tui.widgets.keys import key_for, translate_bindings
 
 if TYPE_CHECKING:
     from storage.reminders import InboxEntry
+    from storage.workspace import Workspace
     from tui.reminders import InAppReminders, Sweeper
+    from tui.screens.inbox import InboxLoaded
+    from tui.settings import Settings
+
+# Screens the board opens later: imported after its first frame (``preload``), not before it.
+LATER = (
+    "tui.screens.cycle",
+    "tui.screens.help",
+    "tui.screens.inbox",
+    "tui.screens.timeline",
+    "tui.screens.conflict",
+    "tui.screens.confirm",
+    "tui.screens.filters",
+    *(f"tui.screens.{name}" for name in ("collect", "decide", "edit", "evaluate", "link", "new_cycle")),
+    *(f"tui.screens.{name}" for name in ("note", "start")),
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +59,22 @@ Clock = Callable[[], datetime]
 THEMES = ("textual-dark", "textual-light")
 
 
+class StoreFailed(Message):
+    """The database could not be opened (from the worker that tried): the board ends, and the
+    command line reports why, as every other command does."""
+
+    def __init__(self, error: CyclesError) -> None:
+        self.error = error
+        super().__init__()
+
+
 class CyclesApp(App[None]):
     """Learning Cycles in the terminal."""
 
     TITLE = "Learning Cycles"
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {"board": BoardScreen}
-    DEFAULT_MODE = "board"
+    # The board is the default screen and its CSS is the app's: parsed once at start. (As a mode
+    # with a CSS_PATH of its own, Textual would parse every stylesheet twice more on mounting it.)
+    CSS_PATH = "screens/board.tcss"
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", N_("palette"), id="app.palette", priority=True, show=False),
@@ -61,7 +84,13 @@ class CyclesApp(App[None]):
     ]
 
     def __init__(
-        self, workspace: Workspace, settings: Settings, *, clock: Clock, reminders: bool | Sweeper = True
+        self,
+        workspace: Workspace,
+        settings: Settings,
+        *,
+        clock: Clock,
+        reminders: bool | Sweeper = True,
+        first_read: FirstRead | None = None,
     ) -> None:
         super().__init__()
         translate_bindings(self)
@@ -76,9 +105,17 @@ class CyclesApp(App[None]):
         self.reminders: InAppReminders | None = None  # set once started
         self.inbox_entries: list[InboxEntry] = []  # as the latest tick or inbox read saw it
         self._first_tick = asyncio.Event()
+        self._started = False  # reminders and the later screens, once the board has loaded
+        if isinstance(workspace, LazyWorkspace):
+            workspace.on_error = lambda exc: self.post_message(StoreFailed(exc))
+        # The board's first screenful, read while Textual starts (unless begun before).
+        self.first_read = first_read or FirstRead.of(workspace, shutil.get_terminal_size((0, 0)).lines)
 
     def today(self) -> date:
         return local_date(self.clock(), self.community.zone)
+
+    def get_default_screen(self) -> Screen[Any]:
+        return BoardScreen()
 
     @property
     def board(self) -> BoardScreen:
@@ -91,8 +128,30 @@ class CyclesApp(App[None]):
         theme = self.settings.user.theme
         self.theme = theme if theme in self.available_themes else THEMES[0]
         self.set_keymap(self.keymap)
+
+    def board_loaded(self) -> None:
+        """The board shows every cycle: now start what the first frame did not need, once.
+
+        The reminders (importing the scheduler, opening the store, the first sweep) and the
+        screens the board opens later, each off the UI thread, so that they neither delay the
+        first frame nor make a keypress wait.
+        """
+        if self._started or not self.is_running:
+            return
+        self._started = True
+        self.preload()
         if self.reminders_enabled:
             self.run_worker(self.start_reminders(), name="reminders", group="reminders", exit_on_error=False)
+
+    @work(thread=True, exit_on_error=False, group="preload")
+    def preload(self) -> None:
+        import importlib
+
+        for name in LATER:
+            importlib.import_module(name)
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.exit(return_code=1)
 
     def on_unmount(self) -> None:
         if self.reminders is not None:
@@ -138,12 +197,16 @@ class CyclesApp(App[None]):
             return
         self.set_inbox(inbox)
         if new:
+            from tui.screens.inbox import summary
+
             text = summary(new, self.inbox_key(), self.today())
             self.notify(text, title=_("Evaluation reminders"), timeout=12, markup=False)
         self._first_tick.set()
 
     def set_inbox(self, entries: list[InboxEntry]) -> None:
         """The inbox as read now: to the board's badge and to an open inbox screen."""
+        from tui.screens.inbox import InboxScreen
+
         self.inbox_entries = entries
         board = self.screen_stack[0] if self.screen_stack else None
         if isinstance(board, BoardScreen) and board.is_mounted:
@@ -156,11 +219,15 @@ class CyclesApp(App[None]):
         return key_for([self.board], "board.inbox")
 
     def action_inbox(self) -> None:
+        from tui.screens.inbox import InboxScreen
+
         if self.reminders_enabled and not isinstance(self.screen, InboxScreen):
             self.push_screen(InboxScreen())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
     def refresh_inbox(self) -> None:
+        from tui.screens.inbox import InboxLoaded
+
         reminders = self.reminders
         if reminders is None:
             return
@@ -179,7 +246,9 @@ class CyclesApp(App[None]):
     # -- screens -----------------------------------------------------------------------------
 
     def open_cycle(self, key: str) -> None:
-        self.push_screen(CycleScreen(key))
+        from tui.screens.cycle import CycleScreen
+
+        CycleScreen.open_in(self, key)
 
     def known_cycles(self) -> dict[str, str]:
         """Key and name of every cycle the board holds (for the link form)."""
@@ -187,10 +256,14 @@ class CyclesApp(App[None]):
         return {k: c.summary.name for k, c in model.cards.items()} if model else {}
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_timeline(self) -> None:
+        from tui.screens.timeline import TimelineScreen
+
         model = self.board.model
         if model is None or isinstance(self.screen, TimelineScreen):
             return
@@ -216,7 +289,10 @@ class CyclesApp(App[None]):
             self.refresh_inbox()  # evaluated, dropped, or due on another day: the inbox changed
 
     def on_conflict_detected(self, message: ConflictDetected) -> None:
+        from tui.screens.conflict import ConflictScreen
+
         key = message.key
+        self.board.unstored_refused(key)  # a decision shown while it was written: not stored
 
         def reload(yes: bool | None) -> None:
             if yes:
@@ -225,9 +301,15 @@ class CyclesApp(App[None]):
         self.push_screen(ConflictScreen(key, message.detail), reload)
 
     def on_action_failed(self, message: ActionFailed) -> None:
+        from tui.screens.cycle import CycleScreen
+
+        if message.action == "decide":
+            self.board.unstored_refused(message.key)  # shown while it was written: not stored
         self.notify(message.detail, title=_("Not done"), severity="error", timeout=8, markup=False)
         if message.action == "open" and isinstance(self.screen, CycleScreen):
             self.pop_screen()
+        if message.action == "load":
+            self.board_loaded()  # the board could not read its cycles: reminders run all the same
 
     # -- Textual's own strings, in the chosen language ---------------------------------------
 
@@ -243,7 +325,7 @@ class CyclesApp(App[None]):
         if own is not None:
             yield from own()
         yield SystemCommand(_("View: timeline"), _("Cycles as bars over the months"), self.action_timeline)
-        if self.reminders_enabled and not isinstance(screen, InboxScreen):
+        if self.reminders_enabled and type(screen).__name__ != "InboxScreen":
             yield SystemCommand(
                 _("Reminders: inbox"), _("Evaluations upcoming, due or overdue"), self.action_inbox
             )
@@ -263,13 +345,17 @@ def make_app(
     *,
     clock: Clock | None = None,
     reminders: bool | Sweeper = True,
+    first_read: FirstRead | None = None,
 ) -> CyclesApp:
     """The board on ``workspace``: language, theme and keymap from ``settings``; ``clock`` (default
     the workspace's) decides what is due today.
 
     ``reminders``: True sweeps evaluation reminders with the channels ``settings`` allow (SMTP,
     desktop) and shows them in the app; a ``tui.reminders.Sweeper`` sweeps with that one (tests
-    pass one without channels); False runs no reminders and hides the inbox.
+    pass one without channels); False runs no reminders and hides the inbox. ``first_read``: the
+    board's first screenful when its read began already (else it begins here).
     """
     set_language(settings.language)
-    return CyclesApp(workspace, settings, clock=clock or workspace.clock, reminders=reminders)
+    return CyclesApp(
+        workspace, settings, clock=clock or workspace.clock, reminders=reminders, first_read=first_read
+    )

@@ -97,7 +97,26 @@ def fail(message: str) -> NoReturn:
 
 
 class CyclesGroup(click.Group):
-    """Turns domain and storage errors into one clear line on stderr and exit status 1."""
+    """Turns domain and storage errors into one clear line on stderr and exit status 1.
+
+    The subcommands are registered when first looked up (``COMMAND_MODULES``), so that opening the
+    board, which needs none of them, does not import and build them all first."""
+
+    _registered = False
+
+    def _register(self) -> None:
+        if not self._registered:
+            self._registered = True
+            for module in COMMAND_MODULES:
+                importlib.import_module(module).register(self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._register()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._register()
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -147,10 +166,6 @@ def main(
         from tui.commands.data import open_board
 
         open_board(context)
-
-
-for _module in COMMAND_MODULES:
-    importlib.import_module(_module).register(main)
 
 
 def run() -> None:  # pragma: no cover - the console script

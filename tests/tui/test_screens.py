@@ -14,11 +14,16 @@ from tui.screens.cycle import CycleScreen
 from tui.screens.form import FormScreen
 from tui.screens.help import HelpScreen
 from tui.screens.timeline import TimelineScreen
+from tui.widgets.text_lines import TextLines
 from tui.widgets.timeline_view import TimelineView
 
 
 def text(screen: object, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+    widget = screen.query_one(selector)  # type: ignore[attr-defined]
+    if isinstance(widget, TextLines):
+        return widget.plain
+    assert isinstance(widget, Static)
+    return str(widget.render())
 
 
 async def test_cycle_screen_shows_the_whole_cycle_and_links_navigate(app: CyclesApp) -> None:

@@ -24,20 +24,13 @@ from cycles.errors import ConflictError, CyclesError
 from cycles.i18n import N_, _
 from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Phase, Status
 from tui.messages import ActionFailed, ConflictDetected, CycleChanged, CycleFetched
-from tui.screens.collect import CollectForm
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.decide import DecideForm
-from tui.screens.edit import EditForm
-from tui.screens.evaluate import EvaluateForm
-from tui.screens.form import FormScreen, Values
-from tui.screens.link import LinkForm
-from tui.screens.new_cycle import NewCycleForm
-from tui.screens.note import NoteForm
-from tui.screens.start import StartForm
 from tui.widgets.keys import translate_bindings
 
 if TYPE_CHECKING:
     from tui.app import CyclesApp
+    from tui.screens.form import FormScreen, Values
+
+# The forms are imported when first opened (the app imports them after the board's first frame).
 
 LOOP_ACTIONS = ("edit", "collect", "start", "note", "evaluate", "decide", "link")
 
@@ -158,6 +151,8 @@ class ActionsScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------------
 
     def action_new(self) -> None:
+        from tui.screens.new_cycle import NewCycleForm
+
         form = NewCycleForm(self.ctx.community, owner=self.ctx.settings.user.name)
         ws = self.ctx.workspace
 
@@ -223,6 +218,14 @@ class ActionsScreen(Screen[None]):
         self.open_form(message.purpose, cycle, message.seen_version)
 
     def open_form(self, purpose: str, cycle: Cycle, version: int) -> None:
+        from tui.screens.collect import CollectForm
+        from tui.screens.decide import DecideForm
+        from tui.screens.edit import EditForm
+        from tui.screens.evaluate import EvaluateForm
+        from tui.screens.link import LinkForm
+        from tui.screens.note import NoteForm
+        from tui.screens.start import StartForm
+
         community = self.ctx.community
         forms: dict[str, Callable[[], FormScreen]] = {
             "edit": lambda: EditForm(cycle),
@@ -241,19 +244,23 @@ class ActionsScreen(Screen[None]):
         self.app.push_screen(forms[purpose](), done)
 
     def submit(self, purpose: str, cycle: Cycle, version: int, values: Values) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
         ws, key = self.ctx.workspace, cycle.key
         if purpose == "decide":
-            kind = values.pop("kind")
-            call = partial(ws.decide, key, kind, values.pop("why"), expected_version=version, **values)
+            kind, why = values.pop("kind"), values.pop("why")
+            call = partial(ws.decide, key, kind, why, expected_version=version, **values)
             if kind is DecisionKind.DROP:
                 question = _("Drop {name}? It leaves the board; its history is kept.").format(name=cycle.name)
 
                 def confirmed(yes: bool | None) -> None:
                     if yes:
+                        self.ctx.board.show_decided(cycle, kind, why)  # undone if refused
                         self.act("decide", key, call)
 
                 self.app.push_screen(ConfirmScreen(question, _("Drop")), confirmed)
                 return
+            self.ctx.board.show_decided(cycle, kind, why)  # undone if refused
             self.act("decide", key, call)
             return
         if purpose == "link":

@@ -8,30 +8,37 @@ it changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static
+from textual.message import Message
+from textual.widgets import Input, Static
 
-from cycles import portfolio
+from cycles import loop
 from cycles.errors import CyclesError
 from cycles.i18n import N_, _, language, ngettext
-from cycles.model import CycleSummary, DueState
+from cycles.model import Cycle, CycleSummary, DecisionKind, DueState
 from cycles.repository import CycleFilter
+from storage import fastread
+from tui.first_read import FirstRead, database_url, rows_for
 from tui.labels import due_label
+from tui.lazy_workspace import LazyWorkspace
 from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
 from tui.screens.actions import ActionsScreen
-from tui.screens.filters import FilterForm
-from tui.screens.form import Values
-from tui.screens.inbox import InboxBadge
-from tui.widgets.board_model import BoardModel
+from tui.widgets.board_model import BoardModel, Stored
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.cards import SORTS, make_cards
 from tui.widgets.fmt import DUE_SYMBOL, long_day, number
+from tui.widgets.footer import Footer
+from tui.widgets.inbox_badge import InboxBadge
 from tui.widgets.keys import key_for
+
+if TYPE_CHECKING:
+    from tui.screens.form import Values
 
 BOARD_PALETTE = {
     "search": (N_("Board: search"), N_("Filter the board as you type")),
@@ -98,6 +105,8 @@ class BoardScreen(ActionsScreen):
     def __init__(self) -> None:
         super().__init__()
         self.model: BoardModel | None = None
+        self._search_due = False  # a search is due once the keys waiting in the field are read
+        self._shown_unstored: dict[str, CycleSummary] = {}  # key: the summary before show_decided
 
     def compose(self) -> ComposeResult:
         community = self.ctx.community
@@ -123,27 +132,94 @@ class BoardScreen(ActionsScreen):
         return self.query_one(BoardView)
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).cursor_blink = bool(getattr(self.app, "cursor_blink", True))
+        search = self.query_one("#search", Input)
+        search.cursor_blink = bool(getattr(self.app, "cursor_blink", True))
+        self.watch(search, "value", self._search, init=False)
         self.view.focus()
-        self.load()
+        self.first_load()
 
     # -- reading -----------------------------------------------------------------------------
 
+    class FirstScreenLoaded(Message):
+        """The cycles of the first screenful and how many there are (see ``BoardModel.load_first``)."""
+
+        def __init__(self, summaries: list[CycleSummary], counts: Stored, today: date) -> None:
+            self.summaries = summaries
+            self.counts = counts
+            self.today = today
+            super().__init__()
+
+    def first_load(self) -> None:
+        """Show the first screenful at once when the app's ``FirstRead`` has it, else read from a
+        worker; every cycle is read after that screenful is on the screen."""
+        first: FirstRead | None = getattr(self.app, "first_read", None)
+        ready = first is not None and first.covers(self.rows()) and first.done.is_set()
+        if ready and first is not None and first.result is not None:
+            self.show_first(*first.result, self.ctx.today())
+            self.call_after_refresh(self.load)
+            return
+        self.load(first=True)
+
+    def rows(self) -> int:
+        """Cards per column the first screenful needs: more than the screen shows."""
+        return rows_for(self.app.size.height)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> None:
+    def load(self, first: bool = False) -> None:
+        """Read every cycle (``first``: the first screenful when that can be read quickly, then
+        every cycle after that has been shown), from the SQLite file with ``storage.fastread``
+        where it can answer, else through the Workspace (which opens the store on first use)."""
+        today = self.ctx.today()
         try:
-            summaries = self.ctx.workspace.list(CycleFilter(include_ended=True))
+            url = database_url(self.ctx.workspace)
+            if first:
+                rows, read = self.rows(), getattr(self.app, "first_read", None)
+                if isinstance(read, FirstRead) and read.covers(rows) and read.done.wait():
+                    head = read.result
+                else:
+                    head = fastread.first_screen(url, rows)
+                if head is not None:
+                    self.post_message(self.FirstScreenLoaded(*head, today))
+                    return
+            flt = CycleFilter(include_ended=True)
+            every = fastread.summaries(url, flt, today) or self.read_unopened(url, flt, today)
+            if every is None:
+                every = self.ctx.workspace.list(flt)
         except CyclesError as exc:
             self.app.post_message(ActionFailed("load", None, str(exc)))
             return
-        today = self.ctx.today()
-        self.post_message(CyclesLoaded(make_cards(summaries, today), today))
+        self.post_message(CyclesLoaded(make_cards(every, today), today))
+
+    def read_unopened(self, url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | None:
+        """PostgreSQL before its store is open: with psycopg alone (``storage.fastread_pg``), not the
+        ORM. Only with the URL as given (a Workspace's own URL hides the password)."""
+        ws = self.ctx.workspace
+        if not isinstance(ws, LazyWorkspace) or ws.is_open:
+            return None
+        from storage import fastread_pg
+
+        try:
+            return fastread_pg.summaries(url, flt, today)
+        except CyclesError as exc:  # the server cannot be reached: as when opening the store
+            ws.failed(exc)
+            raise
+
+    def on_board_screen_first_screen_loaded(self, message: FirstScreenLoaded) -> None:
+        self.show_first(message.summaries, message.counts, message.today)
+        self.call_after_refresh(self.load)  # the rest, once this frame is on the screen
+
+    def show_first(self, summaries: list[CycleSummary], counts: Stored, today: date) -> None:
+        assert self.model is not None
+        self.model.load_first(make_cards(summaries, today), counts, today)
+        self.redraw()
+        self.refresh_bindings()
 
     def on_cycles_loaded(self, message: CyclesLoaded) -> None:
         assert self.model is not None
         self.model.load(message.cards, message.today)
         self.redraw()
         self.refresh_bindings()  # "load example" depends on whether there are cycles
+        self.call_after_refresh(self.ctx.board_loaded)  # reminders and the later screens
 
     def redraw(self, keep: str | None = None) -> None:
         """After the data or the filters changed: lay out again and update counts."""
@@ -166,7 +242,7 @@ class BoardScreen(ActionsScreen):
         model = self.model
         assert model is not None
         f = model.filters
-        total = len(model.cards)
+        total = model.total
         parts = [_("{shown} of {total} cycles").format(shown=number(model.shown), total=number(total))]
         community, lang = self.ctx.community, language()
         if f.scale:
@@ -222,12 +298,47 @@ class BoardScreen(ActionsScreen):
     def apply_change(self, message: CycleChanged) -> None:
         model = self.model
         assert model is not None
+        shown = self._shown_unstored.pop(message.cycle.key, None) and model.cards.get(message.cycle.key)
+        stored = CycleSummary.of(message.cycle)
+        if shown and shown.summary == stored and not message.created and not message.deleted:
+            return  # stored as ``show_decided`` showed it: nothing to draw again
         for key in message.deleted:
             model.remove(key)
-        for cycle in [message.cycle, *message.created]:
+        model.put(stored)
+        for cycle in message.created:
             model.put(CycleSummary.of(cycle))
         model.relayout()
         self.redraw(keep=message.cycle.key)
+
+    # -- a decision shown while it is written ------------------------------------------------
+
+    def show_decided(self, cycle: Cycle, kind: DecisionKind, why: str) -> None:
+        """Show at once on the board what deciding ``kind`` on ``cycle`` (the version the user
+        saw) will store, while a worker writes it: the card moves without waiting for the write.
+        The stored result replaces it (``apply_change``); if the write is refused (a conflict, an
+        error), ``unstored_refused`` puts back what was shown before."""
+        model = self.model
+        if model is None or cycle.key not in model.cards or kind is DecisionKind.ROUTE:
+            return  # another route: its new cycle's key is chosen in the write
+        try:
+            change = loop.decide(
+                cycle, self.ctx.community, kind=kind, why=why, now=self.ctx.clock(), actor=""
+            )
+        except (CyclesError, ValueError):
+            return  # the worker's write reports why
+        self._shown_unstored.setdefault(cycle.key, model.cards[cycle.key].summary)
+        model.put(CycleSummary.of(change.cycle).model_copy(update={"version": cycle.version + 1}))
+        model.relayout()
+        self.redraw(keep=cycle.key)
+
+    def unstored_refused(self, key: str | None) -> None:
+        """The write for ``key`` was refused: show the cycle as it was before ``show_decided``."""
+        before = self._shown_unstored.pop(key or "", None)
+        if before is None or self.model is None:
+            return
+        self.model.put(before)
+        self.model.relayout()
+        self.redraw(keep=key)
 
     # -- filters -----------------------------------------------------------------------------
 
@@ -247,9 +358,23 @@ class BoardScreen(ActionsScreen):
         model.relayout()
         self.redraw()
 
-    @on(Input.Changed, "#search")
-    def _search(self, event: Input.Changed) -> None:
-        self.filter_by(text=event.value)
+    def _search(self) -> None:
+        """The search field's text changed (watched, so this runs before the field is drawn
+        again: one frame shows both). Keys typed faster than the board draws are already waiting
+        in the field's queue: then the board is filtered once, after the last of them."""
+        search = self.query_one("#search", Input)
+        if search._message_queue.qsize():
+            if not self._search_due:
+                self._search_due = True
+                search.call_later(self._search_now)
+            return
+        self._search_now()
+
+    def _search_now(self) -> None:
+        self._search_due = False
+        text = self.query_one("#search", Input).value
+        if self.model is not None and self.model.filters.text != text:
+            self.filter_by(text=text)
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
@@ -259,6 +384,8 @@ class BoardScreen(ActionsScreen):
         self.query_one("#search", Input).focus()
 
     def action_filters(self) -> None:
+        from tui.screens.filters import FilterForm
+
         assert self.model is not None
         form = FilterForm(self.model.filters, self.ctx.community, self.model.owners())
 
@@ -298,6 +425,7 @@ class BoardScreen(ActionsScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="act")
     def load_example(self) -> None:
+        from cycles import portfolio
         from tui.commands.data import example_path
 
         ws = self.ctx.workspace

@@ -4,16 +4,21 @@ open the linked cycle) and its history. The loop's actions work here as on the b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from cycles.community import Community
 from cycles.errors import CyclesError
 from cycles.i18n import N_, _
 from cycles.model import Cycle, CycleSummary, Event, Link
@@ -21,6 +26,50 @@ from tui.labels import link_label
 from tui.messages import ActionFailed, CycleChanged, CycleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.widgets import cycle_detail
+from tui.widgets.footer import Footer
+from tui.widgets.text_lines import Source, TextLines
+
+REUSED = "cycle"  # the name the reused cycle screen is installed under
+SHOW_WAIT = 0.15  # seconds: how long an opened cycle may take to read before "Loading…" shows
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the cycle screen shows of one cycle, made ready to show."""
+
+    cycle: Cycle
+    title: str
+    header: Text
+    strip: Text
+    iterations: Source
+    history: Source
+    links: list[tuple[str, str]]  # text, the other cycle's key
+
+
+def prepare(
+    cycle: Cycle, links: list[Link], events: list[Event], community: Community, today: date
+) -> Prepared:
+    """The cycle screen's texts (pure: the reading worker makes them, off the UI thread)."""
+    zone = community.zone
+    parts = [cycle_detail.iteration(it, zone, community) for it in reversed(cycle.iterations)]
+    shown_links = []
+    for lk in links:
+        other = lk.target if lk.source == cycle.key else lk.source
+        text = (
+            f"{link_label(lk.kind.value)} → {other}"
+            if lk.source == cycle.key
+            else f"← {other} {link_label(lk.kind.value)}"
+        )
+        shown_links.append((text, other))
+    return Prepared(
+        cycle=cycle,
+        title=f"{cycle.name}  [{cycle.key}]  ·  {cycle_detail.status_text(cycle)}",
+        header=cycle_detail.header(cycle, community, today),
+        strip=cycle_detail.strip(cycle, zone, today),
+        iterations=TextLines.source(Text("\n").join(parts)),
+        history=TextLines.source(cycle_detail.history(events, zone)),
+        links=shown_links,
+    )
 
 
 class CycleScreen(ActionsScreen):
@@ -37,6 +86,72 @@ class CycleScreen(ActionsScreen):
         self.key = key
         self.cycle: Cycle | None = None
         self.links: list[Link] = []
+        self._opener: Screen[Any] | None = None  # the screen to show this one over, once read
+        self._due: Timer | None = None  # shows it anyway when the read is slow
+        self._prepared: Prepared | None = None  # the texts of the cycle read last (by the worker)
+
+    @classmethod
+    def open_in(cls, app: App[None], key: str) -> None:
+        """Open the cycle ``key`` over the current screen. The reused screen (see ``showing``) is
+        refilled off screen and shown once the cycle is read: one layout with the cycle in it,
+        instead of a "Loading…" frame and then another. A slow read shows it after
+        ``SHOW_WAIT`` seconds anyway, with "Loading…"."""
+        screen = cls.showing(app, key)
+        if not screen.is_mounted:
+            app.push_screen(screen)  # composed now; it reads its cycle once mounted
+            return
+        if screen._due is not None:
+            screen._due.stop()
+        screen._opener = app.screen
+        screen._due = app.set_timer(SHOW_WAIT, screen.show_now, name="show-cycle")
+
+    def show_now(self) -> None:
+        """Push this screen over the one that opened it, if that is still the one shown."""
+        opener, self._opener = self._opener, None
+        if self._due is not None:
+            self._due.stop()
+            self._due = None
+        if opener is not None and self.app.screen is opener:
+            self.app.push_screen(self)
+
+    def _abandon(self) -> None:
+        """The cycle could not be read: do not show this screen after all."""
+        self._opener = None
+        if self._due is not None:
+            self._due.stop()
+            self._due = None
+
+    @classmethod
+    def showing(cls, app: App[None], key: str) -> CycleScreen:
+        """A cycle screen for ``key`` to push. One is kept installed and refilled at each open
+        (composing a new screen per open costs more than the rest of opening); when it is already
+        on the stack (a link followed from it), a new one."""
+        if not app.is_screen_installed(REUSED):
+            fresh = cls(key)
+            app.install_screen(fresh, REUSED)
+            return fresh
+        kept = app.get_screen(REUSED)
+        assert isinstance(kept, CycleScreen)
+        if any(kept in stack for stack in app._screen_stacks.values()):
+            return cls(key)
+        kept.refill(key)
+        return kept
+
+    def refill(self, key: str) -> None:
+        """Show ``key`` from now on: as freshly composed ("Loading…"), then read it."""
+        self.key, self.cycle, self.links = key, None, []
+        if not self.is_mounted:
+            return
+        self.query_one("#cycle-title", Static).update(key)
+        self.query_one("#loading").display = True
+        for selector in ("#header", "#strip"):
+            self.query_one(selector, Static).update("")
+        for selector in ("#iterations", "#history"):
+            self.query_one(selector, TextLines).update("")
+        self.query_one("#links", OptionList).clear_options()
+        for scroll in ("#detail", "#history-scroll"):
+            self.query_one(scroll, VerticalScroll).scroll_home(animate=False, immediate=True)
+        self.load()
 
     def compose(self) -> ComposeResult:
         yield Static(self.key, id="cycle-title", markup=False)
@@ -46,13 +161,13 @@ class CycleScreen(ActionsScreen):
                 yield Static("", id="header")
                 yield Static(_("Iterations"), classes="section")
                 yield Static("", id="strip")
-                yield Static("", id="iterations")
+                yield TextLines(id="iterations")
             with Vertical(id="side"):
                 yield Static(_("Links"), classes="section")
                 yield OptionList(id="links")
                 yield Static(_("History"), classes="section")
                 with VerticalScroll(id="history-scroll"):
-                    yield Static("", id="history")
+                    yield TextLines(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,35 +180,34 @@ class CycleScreen(ActionsScreen):
         try:
             cycle, links, events = self.ctx.workspace.detail(self.key)
         except CyclesError as exc:
+            self.app.call_from_thread(self._abandon)
             self.app.post_message(ActionFailed("open", self.key, str(exc)))
             return
+        # The texts too are made here, off the UI thread; the handler only puts them in place.
+        self._prepared = prepare(cycle, links, events, self.ctx.community, self.ctx.today())
         self.post_message(CycleLoaded(cycle, links, events))
 
     def on_cycle_loaded(self, message: CycleLoaded) -> None:
+        if message.cycle.key != self.key:
+            return  # read for the cycle this screen showed before it was refilled
         self.show(message.cycle, message.links, message.events)
+        self.show_now()
 
     def show(self, cycle: Cycle, links: list[Link], events: list[Event]) -> None:
         self.cycle, self.links = cycle, links
-        ctx = self.ctx
-        today, zone = ctx.today(), ctx.community.zone
+        texts = self._prepared
+        if texts is None or texts.cycle is not cycle:
+            texts = prepare(cycle, links, events, self.ctx.community, self.ctx.today())
+        self._prepared = None
         self.query_one("#loading").display = False
-        title = f"{cycle.name}  [{cycle.key}]  ·  {cycle_detail.status_text(cycle)}"
-        self.query_one("#cycle-title", Static).update(title)
-        self.query_one("#header", Static).update(cycle_detail.header(cycle, ctx.community, today))
-        self.query_one("#strip", Static).update(cycle_detail.strip(cycle, zone, today))
-        parts = [cycle_detail.iteration(it, zone, ctx.community) for it in reversed(cycle.iterations)]
-        self.query_one("#iterations", Static).update(Text("\n").join(parts))
-        self.query_one("#history", Static).update(cycle_detail.history(events, zone))
+        self.query_one("#cycle-title", Static).update(texts.title)
+        self.query_one("#header", Static).update(texts.header)
+        self.query_one("#strip", Static).update(texts.strip)
+        self.query_one("#iterations", TextLines).update(texts.iterations)
+        self.query_one("#history", TextLines).update(texts.history)
         options = self.query_one("#links", OptionList)
         options.clear_options()
-        for lk in links:
-            other = lk.target if lk.source == cycle.key else lk.source
-            text = (
-                f"{link_label(lk.kind.value)} → {other}"
-                if lk.source == cycle.key
-                else f"← {other} {link_label(lk.kind.value)}"
-            )
-            options.add_option(Option(text, id=other))
+        options.add_options([Option(text, id=other) for text, other in texts.links])
         if links:
             options.highlighted = 0
         else:

@@ -47,6 +47,7 @@ class FormScreen(ModalScreen[Values | None]):
         self.subtitle = subtitle
         self.touched: set[str] = set()  # fields the user changed: only those are marked invalid
         self.tried = False  # after a save attempt every invalid field is marked
+        self._error = ""  # the problem shown under the fields
 
     def heading(self) -> str:
         raise NotImplementedError
@@ -106,7 +107,10 @@ class FormScreen(ModalScreen[Values | None]):
         for widget in self.query(".field"):
             shown = self.tried or widget.id in self.touched
             widget.set_class(shown and widget.id in bad, "-invalid")
-        self.query_one("#form-error", Static).update(problems[0][1] if problems else "")
+        error = problems[0][1] if problems else ""
+        if error != self._error:  # an update lays the form out again: only when it changed
+            self._error = error
+            self.query_one("#form-error", Static).update(error)
         self.query_one("#save", Button).disabled = bool(problems)
         return not problems
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cycles.i18n import N_, _
 from tui.screens.actions import ActionsScreen
@@ -20,6 +20,7 @@ from tui.screens.form import FormScreen
 from tui.screens.inbox import InboxScreen, InboxView
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.board_view import BoardView, fit
+from tui.widgets.footer import Footer
 from tui.widgets.keys import key_display, translate_bindings, translated
 
 

@@ -22,22 +22,24 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from cycles import loop
 from cycles.errors import CyclesError
 from cycles.i18n import N_, _, ngettext
 from cycles.model import Cycle, DueState, Phase
 from cycles.reminders import ReminderKind
-from storage.reminders import InboxEntry
 from tui.labels import due_label, phase_label
 from tui.messages import ActionFailed
 from tui.screens.form import FormScreen, Problem, Values, label
 from tui.widgets.board_view import fit
 from tui.widgets.fmt import DUE_SYMBOL, day, number
+from tui.widgets.footer import Footer
+from tui.widgets.inbox_badge import InboxBadge as InboxBadge
 from tui.widgets.keys import key_for, translate_bindings
 
 if TYPE_CHECKING:
+    from storage.reminders import InboxEntry
     from tui.app import CyclesApp
 
 SNOOZE_DAYS = 7  # what the snooze form proposes
@@ -286,21 +288,7 @@ class SnoozeForm(FormScreen):
 # -- the badge on the board ------------------------------------------------------------------
 
 
-class InboxBadge(Static):
-    """On the board's top bar: how many reminders the inbox holds (hidden when none)."""
-
-    DEFAULT_CSS = """
-    InboxBadge { width: auto; display: none; padding: 0 1; color: $text-warning; text-style: bold; }
-    """
-
-    def show_count(self, count: int, key: str) -> None:
-        self.display = count > 0
-        if count:
-            text = ngettext("{n} reminder", "{n} reminders", count).format(n=number(count))
-            self.update(f"✉ {text} ({key})")
-
-    def on_click(self) -> None:
-        cast("CyclesApp", self.app).action_inbox()
+# ``InboxBadge`` lives in ``tui.widgets.inbox_badge`` (the board imports it before its first frame).
 
 
 # -- the screen --------------------------------------------------------------------------------

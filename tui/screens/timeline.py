@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cycles.errors import CyclesError
 from cycles.i18n import N_, _, language
 from cycles.model import CycleSummary
 from tui.messages import ActionFailed
 from tui.widgets.fmt import number
+from tui.widgets.footer import Footer
 from tui.widgets.keys import translate_bindings
 from tui.widgets.timeline_view import OVERDUE, PLANNED, SHADES, Row, TimelineView, build_rows
 

@@ -5,6 +5,10 @@ one header line, then its cards ``CARD_HEIGHT`` lines each, row by row, then a b
 and sorting happen here, in memory, so that typing in the search field never touches the database;
 the layout keeps each lane's first line so that a line number finds its lane by bisection and drawing
 costs the same at ten or ten thousand cycles.
+
+The first frame need not wait for every card: ``load_first`` takes the cards a screen shows and how
+many cycles each lane's columns hold, and lays the columns out at their full lengths (the cards not
+read yet stand as ``PENDING``, which ``card_at`` never returns); ``load`` then takes all of them.
 """
 
 from __future__ import annotations
@@ -13,12 +17,19 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
+from typing import cast
 
-from cycles.model import CycleSummary, DueState
-from tui.widgets.cards import Card, Filters, make_card
+from cycles.model import CycleSummary, DueState, Phase, Status
+from tui.widgets.cards import Card, Filters, column_of, make_card
 
 CARD_HEIGHT = 3  # name line, details line, spacer
 Position = tuple[int, int, int]  # lane, column, row
+Counts = dict[tuple[str, int, bool], int]  # (scale, column, active) -> cycles
+Stored = dict[tuple[str, str, str], int]  # (scale, status, phase) -> cycles, as the database counts
+
+# A place in a column whose card is not read yet (see ``load_first``).
+PENDING = Card(cast(CycleSummary, None), None, "", True, "", "", 0, {})
 
 
 @dataclass
@@ -55,7 +66,9 @@ class BoardModel:
         self.height = 0
         self.shown = 0
         self._positions: dict[str, Position] | None = None
-        self.loaded = False
+        self.loaded = False  # cards to show: the first screenful at least
+        self.complete = False  # every cycle's card
+        self._counts: Counts | None = None  # while only the first screenful is loaded
         self._sorted: tuple[str, list[Card]] | None = None  # cards in the current sort order
         self._last: tuple[Filters, str, list[Card]] | None = None  # the last layout's filters and cards
 
@@ -65,9 +78,35 @@ class BoardModel:
         """Take every cycle's card (see ``make_cards``)."""
         self.today = today
         self.cards = cards
-        self.loaded = True
+        self.loaded = self.complete = True
+        self._counts = None
         self._sorted = self._last = None
         self.relayout()
+
+    def load_first(self, cards: dict[str, Card], stored: Stored, today: date) -> None:
+        """Take the cards of the first screenful and how many cycles each ``(scale, status,
+        phase)`` holds: with the default filters and sort the board then looks as with every
+        card, as far as a screen shows (``cards`` must hold the first cards of each active lane's
+        columns in the default sort, as many as a screen's height)."""
+        counts: Counts = {}
+        for (scale, status, phase), n in stored.items():
+            where = SimpleNamespace(status=Status(status), phase=Phase(phase))
+            place = (scale, column_of(cast(CycleSummary, where)), status == Status.ACTIVE.value)
+            counts[place] = counts.get(place, 0) + n
+        self.today = today
+        self.cards = cards
+        self.loaded = True
+        self.complete = False
+        self._counts = counts
+        self._sorted = self._last = None
+        self.relayout()
+
+    @property
+    def total(self) -> int:
+        """How many cycles there are, ended ones too (also before every card is loaded)."""
+        if self._counts is not None:
+            return sum(self._counts.values())
+        return len(self.cards)
 
     def put(self, summary: CycleSummary) -> None:
         """Add or replace one cycle, keeping the sorted order without sorting everything again."""
@@ -144,10 +183,21 @@ class BoardModel:
         for scale in {c.scale for c in shown} - set(index):  # scales the community file no longer lists
             index[scale] = len(self.scales)
             self.scales.append(scale)
+        pending = self._counts if self.filters == Filters() else None
+        for scale, _col, _active in pending or ():
+            if scale not in index:
+                index[scale] = len(self.scales)
+                self.scales.append(scale)
         lanes = [Lane(scale, collapsed=scale in self.collapsed) for scale in self.scales]
         columns = [lane.columns for lane in lanes]
         for card in shown:
             columns[index[card.scale]][card.column].append(card)
+        if pending is not None:  # the cards not read yet, at their places
+            for (scale, col, active), n in pending.items():
+                column = columns[index[scale]][col]
+                if active and len(column) < n:
+                    column.extend([PENDING] * (n - len(column)))
+            shown = [card for lane in lanes for column in lane.columns for card in column]
         self.lanes = lanes
         self.starts, y = [], 0
         for lane in lanes:
@@ -180,6 +230,7 @@ class BoardModel:
                 for li, lane in enumerate(self.lanes)
                 for ci, column in enumerate(lane.columns)
                 for ri, card in enumerate(column)
+                if card is not PENDING
             }
         return self._positions
 
@@ -209,7 +260,8 @@ class BoardModel:
         if lane >= len(self.lanes) or self.lanes[lane].collapsed:
             return None
         column = self.lanes[lane].columns[col]
-        return column[row] if row < len(column) else None
+        card = column[row] if row < len(column) else None
+        return None if card is PENDING else card
 
     # -- cursor movement --------------------------------------------------------------------
 

@@ -1,0 +1,203 @@
+"""The board's first frame: read before the store opens, the first screenful first, then the rest.
+
+The command line gives the board a workspace that opens the store on first use (in a worker); the
+first screenful comes from SQLite without the ORM, and the board looks the same as with every card.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cycles import portfolio
+from cycles.community import Community
+from cycles.repository import CycleFilter
+from storage import fastread
+from storage.store import Store
+from storage.workspace import Workspace
+from tests.conftest import EXAMPLE, FrozenClock
+from tests.tui.conftest import PORTFOLIO, SIZE, build, press, settle
+from tui.app import CyclesApp
+from tui.lazy_workspace import LazyWorkspace
+from tui.reminders import Sweeper
+from tui.widgets.board_model import BoardModel
+from tui.widgets.cards import make_cards
+
+TODAY = date(2026, 3, 20)
+
+# Names beyond ASCII: SQLite's lower() does not fold them as the board's sort does.
+RENAMED = ["Ärzte", "ärger", "Émile", "éclair", "Zeta", "zèbre", "Ångström", "aap"]
+
+
+def lazy(url: str, community: Community, clock: FrozenClock) -> tuple[LazyWorkspace, list[Workspace]]:
+    """A workspace as ``cycles`` gives the board, and the real ones it opened."""
+    opened: list[Workspace] = []
+
+    def opener() -> Workspace:
+        opened.append(Workspace(Store.open(url), community, actor="tester", clock=clock))
+        return opened[-1]
+
+    return LazyWorkspace(url, community, actor="tester", clock=clock, opener=opener), opened
+
+
+@pytest.fixture
+def filled(community: Community, clock: FrozenClock) -> Callable[[str], str]:
+    """Store the board's test portfolio in a database URL; the URL back."""
+    stores: list[Store] = []
+
+    def fill(url: str) -> str:
+        store = Store.open(url)
+        stores.append(store)
+        data = portfolio.read(PORTFOLIO, community)
+        Workspace(store, community, actor="tester", clock=clock).import_portfolio(data)
+        return url
+
+    yield fill  # type: ignore[misc]
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def example_file(tmp_path: Path, community: Community, clock: FrozenClock) -> Iterator[str]:
+    """SPARK's example in a SQLite file, some cycles renamed beyond ASCII."""
+    url = f"sqlite:///{tmp_path / 'example.db'}"
+    store = Store.open(url)
+    Workspace(store, community, actor="t", clock=clock).import_portfolio(portfolio.read(EXAMPLE, community))
+    store.close()
+    with sqlite3.connect(tmp_path / "example.db") as conn:
+        keys = [k for (k,) in conn.execute("SELECT key FROM cycle WHERE status = 'active' ORDER BY key")]
+        for i, key in enumerate(keys[: 3 * len(RENAMED)]):  # spread over the lanes and columns
+            conn.execute("UPDATE cycle SET name = ? WHERE key = ?", (f"{RENAMED[i % len(RENAMED)]} {i}", key))
+    yield url
+
+
+def layout(model: BoardModel, rows: int) -> list[tuple[str, int, list[int], list[list[str]]]]:
+    """What a screen shows of each lane: scale, count, column lengths, the first cards' keys."""
+    out = []
+    for li, lane in enumerate(model.lanes):
+        shown = [
+            [card.summary.key for r in range(rows) if (card := model.card_at((li, c, r))) is not None]
+            for c in range(3)
+        ]
+        out.append((lane.scale, lane.count, [len(col) for col in lane.columns], shown))
+    return out
+
+
+@pytest.mark.parametrize("rows", [1, 2, 4, 40])
+def test_the_first_screenful_is_the_board_of_every_card(
+    example_file: str, community: Community, rows: int
+) -> None:
+    head = fastread.first_screen(example_file, rows)
+    every = fastread.summaries(example_file, CycleFilter(include_ended=True), TODAY)
+    assert head is not None and every is not None
+    summaries, counts = head
+    first, full = BoardModel(community.scale_keys), BoardModel(community.scale_keys)
+    first.load_first(make_cards(summaries, TODAY), counts, TODAY)
+    full.load(make_cards(every, TODAY), TODAY)
+    assert layout(first, rows) == layout(full, rows)
+    assert (first.shown, first.total, first.column_counts()) == (full.shown, full.total, full.column_counts())
+    assert first.first() == full.first()
+    assert first.loaded and not first.complete and full.complete
+
+
+def test_the_first_screenful_needs_the_current_sqlite_schema(tmp_path: Path) -> None:
+    assert fastread.first_screen(f"sqlite:///{tmp_path / 'missing.db'}", 5) is None
+    assert fastread.first_screen("postgresql://u@h/db", 5) is None
+
+
+async def test_the_board_paints_and_fills_before_the_store_is_opened(
+    filled: Callable[[str], str], sqlite_url: str, community: Community, clock: FrozenClock
+) -> None:
+    workspace, opened = lazy(filled(sqlite_url), community, clock)
+    app = build(workspace, clock)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        model = app.board.model
+        assert model is not None and model.complete
+        assert (len(model.cards), model.shown) == (15, 13)
+        assert opened == []  # reading the board needed no store
+        await press(pilot, "enter")  # opening a cycle does, in its worker
+        assert app.screen.__class__.__name__ == "CycleScreen"
+        assert app.screen.cycle is not None  # type: ignore[attr-defined]
+        assert len(opened) == 1
+
+
+async def test_the_board_on_postgresql_reads_without_opening_the_store(
+    filled: Callable[[str], str], pg_url: str, sqlite_url: str, community: Community, clock: FrozenClock
+) -> None:
+    boards = []
+    for url in (filled(pg_url), filled(sqlite_url)):
+        workspace, opened = lazy(url, community, clock)
+        app = build(workspace, clock)  # type: ignore[arg-type]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            model = app.board.model
+            assert model is not None and model.complete and opened == []
+            boards.append(layout(model, 40))
+            await press(pilot, "enter")
+            assert len(opened) == 1 and app.screen.cycle is not None  # type: ignore[attr-defined]
+        for ws in opened:
+            ws.store.close()
+    assert boards[0] == boards[1]
+
+
+async def test_reminders_start_once_the_board_shows_every_cycle(
+    workspace: Workspace, clock: FrozenClock, community: Community
+) -> None:
+    from storage.reminders import ReminderStore
+    from tui.reminders import policy_for
+    from tui.settings import Settings
+
+    sweeper = Sweeper(ReminderStore(workspace.store, policy_for(community, Settings().reminders)), Settings())
+    app = build(workspace, clock, reminders=sweeper)
+    seen: list[bool] = []
+    start = app.start_reminders
+
+    async def starting() -> None:
+        model = app.board.model
+        seen.append(model is not None and model.complete)
+        await start()
+
+    app.start_reminders = starting  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.reminders is None
+        await settle(pilot)
+        assert seen == [True]
+        assert app.reminders is not None
+        assert app._notifications and next(iter(app._notifications)).message.startswith("6 evaluations")
+
+
+def test_a_database_that_cannot_be_opened_ends_the_board_with_its_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+    from textual.app import App
+
+    from tui.cli import main
+
+    run = App.run
+
+    def headless(self: App[Any], *args: Any, **kwargs: Any) -> Any:
+        return run(self, *args, **{**kwargs, "headless": True, "size": SIZE})
+
+    monkeypatch.setattr(App, "run", headless)
+    config = tmp_path / "config.toml"
+    config.write_text("", "utf-8")
+    url = "postgresql://tester@127.0.0.1:1/nothing"  # nothing listens on port 1
+    result = CliRunner().invoke(main, ["--db", url], env={"CYCLES_CONFIG": str(config)})
+    assert result.exit_code == 1
+    assert result.stderr.startswith("cycles: error: cannot use the database postgresql://tester@127.0.0.1:1/")
+
+
+def test_the_app_reads_its_first_screenful_while_it_starts(workspace: Workspace, clock: FrozenClock) -> None:
+    app: CyclesApp = build(workspace, clock)
+    assert app.first_read.done.wait(10)
+    assert app.first_read.result is not None
+    summaries, counts = app.first_read.result
+    assert sum(counts.values()) == 15  # every cycle counted, ended ones too
+    assert summaries and all(s.status == "active" for s in summaries)

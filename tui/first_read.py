@@ -1,0 +1,60 @@
+"""The board's first screenful, read in a thread from the moment the board is asked for.
+
+``storage.fastread.first_screen`` (SQLite at the current schema) reads the cycles a screen shows
+and the counts of every lane and column in a few milliseconds, mostly inside SQLite, where other
+threads run on: started before the app's modules are imported, it is done by the time the board
+mounts, whose first frame then shows the cards. Light to import (no Textual, no ORM).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from storage import fastread
+from tui.lazy_workspace import LazyWorkspace
+
+if TYPE_CHECKING:
+    from cycles.model import CycleSummary
+    from storage.fastread import Counts
+    from storage.workspace import Workspace
+
+CARD_LINES = 3  # tui.widgets.board_model.CARD_HEIGHT (not imported: it brings the board's modules)
+LINES = 60  # at least: a taller terminal than this reads its own first screenful
+
+
+def database_url(workspace: Workspace) -> str:
+    """The database's URL, for ``storage.fastread`` (without opening the store when it is not yet)."""
+    return workspace.url if isinstance(workspace, LazyWorkspace) else workspace.store.url
+
+
+def rows_for(lines: int) -> int:
+    """Cards per column that fill ``lines`` lines of board, and one more."""
+    return lines // CARD_LINES + 1
+
+
+class FirstRead:
+    """``result`` is None when the fast path cannot answer (the board then reads every cycle the
+    usual way); ``rows`` is how many cards of each column it holds at least."""
+
+    def __init__(self, url: str, lines: int = 0) -> None:
+        self.rows = rows_for(max(lines, LINES))
+        self.result: tuple[list[CycleSummary], Counts] | None = None
+        self.done = threading.Event()
+        self._url = url
+        threading.Thread(target=self._read, name="board-first-read", daemon=True).start()
+
+    @classmethod
+    def of(cls, workspace: Workspace, lines: int) -> FirstRead:
+        return cls(database_url(workspace), lines)
+
+    def _read(self) -> None:
+        try:
+            self.result = fastread.first_screen(self._url, self.rows)
+        except Exception:  # any trouble: the usual path reads again and reports it
+            self.result = None
+        finally:
+            self.done.set()
+
+    def covers(self, rows: int) -> bool:
+        return self.rows >= rows
