@@ -5,6 +5,9 @@ For a SQLite file already at the current schema, this module answers the board q
 standard library's sqlite3 and the same SQL as ``SqlCycleRepository.summaries`` (a test keeps the
 two equal). Anything else (another database, an older schema, a missing file) returns None and
 the caller takes the full path, which also migrates.
+
+``first_screen`` reads only what the board's first frame shows: the first cycles of each lane's
+columns in the board's default order, and how many cycles each lane and column holds.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
 
-from cycles.model import CycleSummary, DueState, Status
+from cycles.model import CycleSummary, DueState, Phase, Status
 from cycles.repository import CycleFilter
 from storage.revision import HEAD
 
@@ -34,8 +37,8 @@ def sqlite_file(url: str) -> Path | None:
     return Path(path)
 
 
-def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | None:
-    """The cycles matching ``flt``, or None when this path cannot answer (see the module doc)."""
+def _connect(url: str) -> sqlite3.Connection | None:
+    """A read-only connection to the SQLite file of ``url`` at the current schema, else None."""
     path = sqlite_file(url)
     if path is None or not path.is_file():
         return None
@@ -44,17 +47,78 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
     except sqlite3.Error:
         return None
     try:
-        try:
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.Error:
-            return None
-        if revision is None or revision[0] != HEAD:
-            return None
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        return None
+    if revision is None or revision[0] != HEAD:
+        conn.close()
+        return None
+    return conn
+
+
+def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | None:
+    """The cycles matching ``flt``, or None when this path cannot answer (see the module doc)."""
+    conn = _connect(url)
+    if conn is None:
+        return None
+    try:
         sql, params = _query(flt, today)
         rows = conn.execute(sql, params).fetchall()
     finally:
         conn.close()
     return [CycleSummary.from_row(r) for r in rows]
+
+
+Counts = dict[tuple[str, str, str], int]  # (scale, status, phase) -> cycles
+
+
+def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] | None:
+    """At least the first ``per_phase`` active cycles of each scale and phase in the board's
+    default order (due date, undated last, then name as ``str.lower`` folds it), and how many
+    cycles there are of each scale, status and phase; None when this path cannot answer (see the
+    module doc). The cycles come in the order of ``summaries``, so that equal sort keys keep it.
+
+    SQLite's ``lower`` folds ASCII only, and a Python function would hold the interpreter once per
+    row; so names with other letters are all taken (the board sorts them): a superset of the first
+    cycles of each column, read with the board index and no Python code per row."""
+    conn = _connect(url)
+    if conn is None:
+        return None
+    phases = [p.value for p in Phase]
+    active = Status.ACTIVE.value
+    plain = "length(name) = length(CAST(name AS BLOB))"  # no letters beyond ASCII
+    sums = ", ".join(f"sum(phase = '{p}')" for p in phases)
+    first = f"SELECT {COLUMNS} FROM cycle WHERE status = ? AND scale = ? AND phase = ? AND {plain} AND "
+    try:
+        counts: Counts = {}
+        for status, scale, *numbers in conn.execute(
+            f"SELECT status, scale, {sums} FROM cycle GROUP BY status, scale"
+        ):
+            for phase, n in zip(phases, numbers, strict=True):
+                if n:
+                    counts[scale, status, phase] = n
+        rows = []
+        for scale, status, phase in counts:
+            if status != active:
+                continue
+            args = (active, scale, phase, per_phase)
+            part = conn.execute(
+                first + "due_on IS NOT NULL ORDER BY due_on, lower(name), name LIMIT ?", args
+            ).fetchall()
+            if len(part) < per_phase:
+                part += conn.execute(
+                    first + "due_on IS NULL ORDER BY lower(name), name LIMIT ?", args
+                ).fetchall()
+            rows += part
+        rows += conn.execute(
+            f"SELECT {COLUMNS} FROM cycle WHERE status = ? AND NOT {plain}", [active]
+        ).fetchall()
+    finally:
+        conn.close()
+    order = {scale: i for i, scale in enumerate(sorted({r[3] for r in rows}))}
+    rows.sort(key=lambda r: (order[r[3]], r[9] is None, r[9] or "", r[1]))  # as ``summaries`` orders
+    return [CycleSummary.from_row(r) for r in rows], counts
 
 
 def _query(flt: CycleFilter, today: date, mark: str = "?") -> tuple[str, list[object]]:
