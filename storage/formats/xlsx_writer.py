@@ -187,24 +187,25 @@ def _sheet(fh: IO[bytes] | ZipPipe, header: Sequence[str], rows: Iterable[Sequen
 def write(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> None:
     """Write ``sheets`` (name, header, rows) to the workbook ``path`` (opened by the caller's
     atomic writer). Rows hold text, integers and dates; text is written as it is given. The
-    sheets are compressed in a thread of their own (``zippipe``) while the next rows are built."""
+    sheets are compressed in a thread of their own (``zippipe``) while the next rows are built.
+    Every member has the same fixed date, so the same data gives the same bytes."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         count = len(sheets)
         zf.writestr(
-            "[Content_Types].xml",
+            entry("[Content_Types].xml"),
             _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, count + 1))),
         )
-        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr(entry("_rels/.rels"), _ROOT_RELS)
         entries = "".join(
             f'<sheet name={quoteattr(name[:31])} sheetId="{n}" r:id="rId{n}"/>'
             for n, (name, _, _) in enumerate(sheets, start=1)
         )
-        zf.writestr("xl/workbook.xml", _WORKBOOK.format(sheets=entries))
+        zf.writestr(entry("xl/workbook.xml"), _WORKBOOK.format(sheets=entries))
         zf.writestr(
-            "xl/_rels/workbook.xml.rels",
+            entry("xl/_rels/workbook.xml.rels"),
             _WORKBOOK_RELS.format(sheets="".join(_SHEET_REL.format(n=n) for n in range(1, count + 1))),
         )
-        zf.writestr("xl/styles.xml", _STYLES)
+        zf.writestr(entry("xl/styles.xml"), _STYLES)
         with ZipPipe(zf) as pipe:
             for n, (_, header, rows) in enumerate(sheets, start=1):
                 pipe.member(entry(f"xl/worksheets/sheet{n}.xml"))

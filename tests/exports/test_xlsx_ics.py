@@ -91,3 +91,18 @@ def test_xlsx_writer_escapes_every_text_and_keeps_numbers(tmp_path: Path) -> Non
     assert [r[0] for r in back] == [*expected_texts, None, "short"]
     assert [r[1] for r in back] == [*range(len(texts)), 7, None]
     assert back[len(texts)][2].date() == date(2026, 1, 2)
+
+
+def test_the_same_data_gives_the_same_workbook_bytes(tmp_path: Path) -> None:
+    """No member of the workbook carries the time it was written (reviews and exports can be
+    compared, archived and deduplicated by content)."""
+    import zipfile
+
+    from storage.formats import xlsx_writer
+
+    path = tmp_path / "t.xlsx"
+    xlsx_writer.write(path, [("t", ("a", "b"), [["x", 1], ["y", 2]])])
+    with zipfile.ZipFile(path) as zf:
+        dates = {info.filename: info.date_time for info in zf.infolist()}
+    assert "xl/workbook.xml" in dates
+    assert set(dates.values()) == {(1980, 1, 1, 0, 0, 0)}
