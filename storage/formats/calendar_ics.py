@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from icalendar import Alarm, Calendar, Event
 
 from cycles.i18n import _
-from storage.export import ALL, Reader, Selection, read_document
+from storage.export import read_document
 from storage.formats.safety import write_atomic
+from storage.reading import ALL, Reader, Selection
 
 if TYPE_CHECKING:
     from cycles.community import Community

@@ -16,8 +16,9 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from cycles.errors import ImportFileError
-from storage.export import ALL, Reader, Selection, counts, read_document
+from storage.export import counts, read_document
 from storage.formats.safety import write_atomic
+from storage.reading import ALL, Reader, Selection
 
 if TYPE_CHECKING:
     from cycles.community import Community
@@ -30,8 +31,8 @@ BATCH = 500  # items per write
 
 def _encode(value: Any) -> bytes:
     """One value as compact JSON with sorted keys: orjson, which gives the bytes of
-    ``storage.export.reference_encode`` for a document from ``read_document`` (whose stored JSON
-    is decoded with ``storage.export.exact``)."""
+    ``storage.stored_json.reference_encode`` for a document from ``read_document`` (whose stored JSON
+    is decoded with ``storage.stored_json.exact``)."""
     return orjson.dumps(value, option=_SORTED)
 
 

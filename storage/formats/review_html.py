@@ -9,7 +9,7 @@ from pathlib import Path
 from cycles.community import Community
 from cycles.review import Review
 from storage.formats import svg_timeline
-from storage.formats.review_text import MAX_LISTED, Words, columns, decision_label, headings
+from storage.formats.review_text import MAX_LISTED, Table, Words, columns, headings, tables
 from storage.formats.safety import write_atomic
 
 STYLE = """
@@ -28,12 +28,12 @@ def _td(value: object) -> str:
     return f"<td{cls}>{escape(str(value))}</td>"
 
 
-def _table(header: list[str], rows: list[list[object]], words: Words, total: int = 0) -> list[str]:
-    """A table of the first MAX_LISTED rows, and a note on the rest of ``total``."""
-    out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"]
-    out += ["<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in rows[:MAX_LISTED]]
+def _table(table: Table, words: Words) -> list[str]:
+    """A table of the first MAX_LISTED rows, and a note on the rest of ``table.total``."""
+    out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in table.header) + "</tr>"]
+    out += ["<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in table.rows[:MAX_LISTED]]
     out.append("</table>")
-    total = max(total, len(rows))
+    total = max(table.total, len(table.rows))
     if total > MAX_LISTED:
         out.append(f'<p class="note">{escape(words.more(total - MAX_LISTED))}</p>')
     return out
@@ -67,60 +67,27 @@ def render(review: Review, community: Community, lang: str) -> str:
     if len(review.timeline) > svg_timeline.MAX_ROWS:
         out.append(_p(w.more(len(review.timeline) - svg_timeline.MAX_ROWS), "note"))
 
+    t = tables(review, w)
     out.append(f"<h2>{escape(h['running'])}</h2>")
-    rows: list[list[object]] = [
-        [w.scale(t.scale), w.activity_type(t.activity_type), t.count] for t in review.running_by_type
-    ]
-    out += _table([col["scale"], col["type"], col["cycles"]], [*rows, [col["total"], "", review.running]], w)
+    out += _table(t["running"], w)
 
     out += [f"<h2>{escape(h['completed'])}</h2>", _p(w.completed_summary(review))]
     if review.completed:
-        rows = [
-            [
-                w.day(d.on),
-                f"{d.name} ({d.cycle})",
-                d.iteration,
-                decision_label(d.kind),
-                d.rationale,
-                d.route_to or "",
-            ]
-            for d in review.completed[:MAX_LISTED]
-        ]
-        header = [
-            col["date"],
-            col["cycle"],
-            col["iteration"],
-            col["decision"],
-            col["rationale"],
-            col["route_to"],
-        ]
-        out += _table(header, rows, w, len(review.completed))
+        out += _table(t["completed"], w)
 
     out.append(f"<h2>{escape(h['overdue'])}</h2>")
     if review.overdue:
-        rows = [
-            [f"{o.name} ({o.cycle})", o.owner, o.iteration, w.day(o.due_on), o.days]
-            for o in review.overdue[:MAX_LISTED]
-        ]
-        header = [col["cycle"], col["owner"], col["iteration"], col["due_on"], col["days"]]
-        out += _table(header, rows, w, len(review.overdue))
+        out += _table(t["overdue"], w)
     else:
         out.append(_p(col["no_overdue"]))
 
     out.append(f"<h2>{escape(h['levels'])}</h2>")
-    out += _table(
-        [col["value_level"], col["evaluations"]], [[w.value_level(k), n] for k, n in review.value_levels], w
-    )
-    out += _table(
-        [col["outcome_level"], col["evaluations"]],
-        [[w.outcome_level(k), n] for k, n in review.outcome_levels],
-        w,
-    )
+    out += _table(t["value_levels"], w)
+    out += _table(t["outcome_levels"], w)
 
     out.append(f"<h2>{escape(h['principles'])}</h2>")
     out.append(f"<h3>{escape(col['covered'])}</h3>")
-    covered = [[w.principle(k), n] for k, n in review.principles_covered]
-    out += _table([col["principle"], col["evaluations"]], covered, w) if covered else [_p(col["none"])]
+    out += _table(t["covered"], w) if t["covered"].rows else [_p(col["none"])]
     out.append(f"<h3>{escape(col['missing'])}</h3>")
     if review.principles_missing:
         out.append(
@@ -133,29 +100,15 @@ def render(review: Review, community: Community, lang: str) -> str:
 
     out.append(f"<h2>{escape(h['funding'])}</h2>")
     if review.funding:
-        rows = [
-            [
-                f"{s.name} ({s.cycle})",
-                w.day(s.start),
-                w.day(s.end),
-                col["running"] if s.running else col["ended"],
-            ]
-            for s in review.funding
-        ]
-        out += _table([col["route"], col["from"], col["to"], col["state"]], rows, w)
+        out += _table(t["funding"], w)
         out.append(f"<h3>{escape(col['overlaps'])}</h3>")
-        rows = [
-            [o.first, o.second, w.day(o.start), w.day(o.end), o.days] for o in review.overlaps[:MAX_LISTED]
-        ]
-        header = [col["route"], col["route"], col["from"], col["to"], col["days_n"]]
-        out += _table(header, rows, w, len(review.overlaps)) if rows else [_p(col["none"])]
+        out += _table(t["overlaps"], w) if t["overlaps"].rows else [_p(col["none"])]
     else:
         out.append(_p(col["no_funding"]))
     out += [f"<h3>{escape(col['gaps'])}</h3>", _p(col["gap_risk"], "note")]
     if review.gaps:
-        rows = [[w.day(g.start), w.day(g.end), g.days] for g in review.gaps]
         out.append('<div class="risk">')
-        out += _table([col["from"], col["to"], col["days_n"]], rows, w)
+        out += _table(t["gaps"], w)
         out.append("</div>")
     else:
         out.append(_p(col["no_gaps"]))

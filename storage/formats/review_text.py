@@ -1,4 +1,4 @@
-"""Words and dates shared by the review writers (Markdown, HTML, XLSX).
+"""Words, dates and tables shared by the review writers (Markdown, HTML, XLSX).
 
 Headings are marked with ``_()`` (English source, Dutch in the catalog); the language is chosen
 once by the command line (``set_language``). Names of scales, activity types, levels and
@@ -8,6 +8,7 @@ for that locale.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
@@ -159,4 +160,108 @@ def columns() -> dict[str, str]:
         "end": _("End"),
         "iterations": _("Iterations"),
         "state": _("State"),
+    }
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the review: its header, its rows (of a long list only the first MAX_LISTED)
+    and how many rows the whole list has (``total``), for a note on those left out."""
+
+    header: list[str]
+    rows: list[list[object]]
+    total: int
+
+
+def _table(header: list[str], rows: list[list[object]], total: int | None = None) -> Table:
+    return Table(header, rows, len(rows) if total is None else total)
+
+
+def tables(review: Review, w: Words) -> dict[str, Table]:
+    """The tables of the Markdown and HTML reviews, by name: ``running`` (with a total row),
+    ``completed``, ``overdue``, ``value_levels``, ``outcome_levels``, ``covered``, ``funding``,
+    ``overlaps``, ``gaps`` and ``timeline``. The lists that can be long (completed, overdue,
+    overlaps, timeline) hold their first MAX_LISTED rows; a writer shows a table only when there is
+    something to show."""
+    col = columns()
+    return {
+        "running": _table(
+            [col["scale"], col["type"], col["cycles"]],
+            [
+                *(
+                    [w.scale(t.scale), w.activity_type(t.activity_type), t.count]
+                    for t in review.running_by_type
+                ),
+                [col["total"], "", review.running],
+            ],
+        ),
+        "completed": _table(
+            [col["date"], col["cycle"], col["iteration"], col["decision"], col["rationale"], col["route_to"]],
+            [
+                [
+                    w.day(d.on),
+                    f"{d.name} ({d.cycle})",
+                    d.iteration,
+                    decision_label(d.kind),
+                    d.rationale,
+                    d.route_to or "",
+                ]
+                for d in review.completed[:MAX_LISTED]
+            ],
+            len(review.completed),
+        ),
+        "overdue": _table(
+            [col["cycle"], col["owner"], col["iteration"], col["due_on"], col["days"]],
+            [
+                [f"{o.name} ({o.cycle})", o.owner, o.iteration, w.day(o.due_on), o.days]
+                for o in review.overdue[:MAX_LISTED]
+            ],
+            len(review.overdue),
+        ),
+        "value_levels": _table(
+            [col["value_level"], col["evaluations"]], [[w.value_level(k), n] for k, n in review.value_levels]
+        ),
+        "outcome_levels": _table(
+            [col["outcome_level"], col["evaluations"]],
+            [[w.outcome_level(k), n] for k, n in review.outcome_levels],
+        ),
+        "covered": _table(
+            [col["principle"], col["evaluations"]],
+            [[w.principle(k), n] for k, n in review.principles_covered],
+        ),
+        "funding": _table(
+            [col["route"], col["from"], col["to"], col["state"]],
+            [
+                [
+                    f"{s.name} ({s.cycle})",
+                    w.day(s.start),
+                    w.day(s.end),
+                    col["running"] if s.running else col["ended"],
+                ]
+                for s in review.funding
+            ],
+        ),
+        "overlaps": _table(
+            [col["route"], col["route"], col["from"], col["to"], col["days_n"]],
+            [[o.first, o.second, w.day(o.start), w.day(o.end), o.days] for o in review.overlaps[:MAX_LISTED]],
+            len(review.overlaps),
+        ),
+        "gaps": _table(
+            [col["from"], col["to"], col["days_n"]],
+            [[w.day(g.start), w.day(g.end), g.days] for g in review.gaps],
+        ),
+        "timeline": _table(
+            [col["cycle"], col["scale"], col["start"], col["end"], col["iterations"]],
+            [
+                [
+                    f"{r.name} ({r.cycle})",
+                    w.scale(r.scale),
+                    w.day(r.segments[0].start),
+                    w.day(r.segments[-1].end),
+                    ", ".join(f"{s.iteration} {decision_label(s.outcome)}" for s in r.segments),
+                ]
+                for r in review.timeline[:MAX_LISTED]
+            ],
+            len(review.timeline),
+        ),
     }

@@ -219,8 +219,9 @@ def test_a_zip_of_the_export_folder_imports_too(filled, out: Path) -> None:
 def test_tables_from_rows_are_the_tables_of_the_document(filled) -> None:
     """``cells`` (straight from the rows, used by the exports) gives what flattening the
     document gives, for the whole portfolio and for a selection."""
-    from storage.export import Selection, document, read_rows
+    from storage.export import document
     from storage.formats.tabular import cells, spreadsheet_rows
+    from storage.reading import Selection, read_rows
 
     for chosen in (Selection(), Selection(scales=("inhoud",)), Selection(types=("funding-route",))):
         rows = read_rows(filled.store, chosen)

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from cycles import review
 from cycles.i18n import set_language
-from storage.export import Selection, read_review_records
+from storage.export import read_review_records
 from storage.formats import review_html, review_md, review_xlsx
+from storage.reading import Selection
 
 
 @pytest.fixture

@@ -34,8 +34,10 @@ from tui.reminders import Sweeper, policy_for
 from tui.screens.cycle import CycleScreen
 from tui.screens.evaluate import EvaluateForm
 from tui.screens.help import HelpScreen
-from tui.screens.inbox import InboxBadge, InboxScreen, InboxView, SnoozeForm
+from tui.screens.inbox import InboxScreen, SnoozeForm
 from tui.settings import Settings
+from tui.widgets.inbox_badge import InboxBadge
+from tui.widgets.inbox_list import InboxView
 
 OWED = [
     "event-digital-group",

@@ -94,7 +94,7 @@ def load_file(workspace: Workspace, path: Path, *, dry_run: bool = False) -> Cou
 def changes(workspace: Workspace, data: Portfolio) -> tuple[dict[str, int], list[str]]:
     """What importing ``data`` would add, and the keys already in the database (which make the
     import refuse, since it only adds)."""
-    from storage.export import taken_keys
+    from storage.reading import taken_keys
 
     return data.counts(), taken_keys(workspace.store, data.keys)
 

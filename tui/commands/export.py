@@ -17,7 +17,7 @@ from cycles.i18n import _, set_language
 
 if TYPE_CHECKING:
     from cycles.community import Community
-    from storage.export import Selection
+    from storage.reading import Selection
     from tui.cli import Context
 
 EXPORT_FORMATS = {"json": ".json", "csv": ".zip", "xlsx": ".xlsx", "ics": ".ics"}
@@ -103,7 +103,7 @@ def bulk() -> Iterator[None]:
 
 
 def selection(community: Community, scales: tuple[str, ...], types: tuple[str, ...]) -> Selection:
-    from storage.export import Selection
+    from storage.reading import Selection
 
     for s in scales:
         community.scale(s)  # a clear error for an unknown key
@@ -148,9 +148,10 @@ def register(main: click.Group) -> None:
         quiet: bool,
     ) -> None:
         """Export the portfolio: lossless JSON, CSV or XLSX tables, or the evaluation dates as ICS."""
-        from storage import export as source
+        from storage.export import document, row_counts
         from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx
         from storage.formats.tabular import cells
+        from storage.reading import event_count, read_rows, reading
 
         community = context.community
         clock = _clock()
@@ -166,15 +167,15 @@ def register(main: click.Group) -> None:
         with Steps(2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading the portfolio"))
             # The driver alone when the database is at the current schema (no ORM to import).
-            with source.reading(context.url) as reader:
-                rows = source.read_rows(reader, chosen, notes=fmt != "ics", events=history)
-                events = None if history else source.event_count(reader, chosen)
+            with reading(context.url) as reader:
+                rows = read_rows(reader, chosen, notes=fmt != "ics", events=history)
+                events = None if history else event_count(reader, chosen)
             steps.step(_("Writing {path}").format(path=path))
-            counts = source.row_counts(rows, orphans=chosen.everything)
+            counts = row_counts(rows, orphans=chosen.everything)
             if events is not None:
                 counts["events"] = events
             if fmt == "json":
-                portfolio_json.write(source.document(rows, community.name, orphans=chosen.everything), path)
+                portfolio_json.write(document(rows, community.name, orphans=chosen.everything), path)
             elif fmt == "csv":
                 portfolio_csv.write_cells(cells(rows, community), path)
             elif fmt == "xlsx":
@@ -182,7 +183,7 @@ def register(main: click.Group) -> None:
             else:
                 from storage.formats import calendar_ics
 
-                doc = source.document(rows, community.name, orphans=False)
+                doc = document(rows, community.name, orphans=False)
                 n = calendar_ics.write(doc, community, path, now=clock(), lang=_lang(context))
         if quiet:
             return
@@ -225,8 +226,9 @@ def register(main: click.Group) -> None:
     ) -> None:
         """The programme review of a period: Markdown, self-contained HTML, or XLSX."""
         from cycles import review as content
-        from storage.export import read_review_records, reading
+        from storage.export import read_review_records
         from storage.formats import review_html, review_md, review_xlsx
+        from storage.reading import reading
 
         language = set_language(lang) if lang else _lang(context)
         community = context.community

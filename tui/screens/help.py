@@ -17,10 +17,11 @@ from tui.screens.actions import ActionsScreen
 from tui.screens.board import BoardScreen
 from tui.screens.cycle import CycleScreen
 from tui.screens.form import FormScreen
-from tui.screens.inbox import InboxScreen, InboxView
+from tui.screens.inbox import InboxScreen
 from tui.screens.timeline import TimelineScreen
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.footer import Footer
+from tui.widgets.inbox_list import InboxView
 from tui.widgets.keys import key_display, translate_bindings, translated
 
 
