@@ -141,7 +141,7 @@ class CyclesApp(App[None]):
         self._started = True
         self.preload()
         if self.reminders_enabled:
-            self.run_worker(self.start_reminders(), name="reminders", group="reminders", exit_on_error=False)
+            self.run_worker(self.start_reminders, name="reminders", group="reminders", exit_on_error=False)
 
     @work(thread=True, exit_on_error=False, group="preload")
     def preload(self) -> None:
