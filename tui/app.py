@@ -141,7 +141,10 @@ class CyclesApp(App[None]):
         self._started = True
         self.preload()
         if self.reminders_enabled:
-            self.run_worker(self.start_reminders, name="reminders", group="reminders", exit_on_error=False)
+            # The coroutine function, not a coroutine: an app closing first leaves nothing un-awaited.
+            # (Textual runs either; its stub types only the latter's Coroutine[None, None, T].)
+            start: Any = self.start_reminders
+            self.run_worker(start, name="reminders", group="reminders", exit_on_error=False)
 
     @work(thread=True, exit_on_error=False, group="preload")
     def preload(self) -> None:
