@@ -152,22 +152,12 @@ def direct_reader(url: str) -> Reader | None:
             return None
         reader = Reader(conn, "sqlite", owned=True)
     else:
-        info = fastread_pg.conninfo(url)
-        if info is None:
+        pg = fastread_pg.connect(url)  # at the current schema, else None
+        if pg is None:
             return None
         import psycopg
 
-        try:
-            pg = psycopg.connect(info, connect_timeout=fastread_pg.CONNECT_TIMEOUT_S)
-        except psycopg.OperationalError as exc:
-            from storage.location import safe_text
-
-            first = str(exc).strip().splitlines()
-            raise StorageError(
-                f"cannot use the database {safe_text(url)}: {first[0] if first else type(exc).__name__}"
-            ) from exc
-        except psycopg.Error:
-            return None
+        pg.autocommit = False  # one snapshot for all the queries
         pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         pg.read_only = True
         reader = Reader(pg, "postgresql", owned=True)

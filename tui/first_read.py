@@ -3,7 +3,9 @@
 ``storage.fastread.first_screen`` (SQLite at the current schema) reads the cycles a screen shows
 and the counts of every lane and column in a few milliseconds, mostly inside SQLite, where other
 threads run on: started before the app's modules are imported, it is done by the time the board
-mounts, whose first frame then shows the cards. Light to import (no Textual, no ORM).
+mounts, whose first frame then shows the cards. On PostgreSQL its twin
+``storage.fastread_pg.first_screen`` does the same with psycopg alone, waiting on the server.
+Light to import (no Textual, no ORM; psycopg only once a PostgreSQL URL is read).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from storage import fastread
+from storage import fastread, fastread_pg
 from tui.lazy_workspace import LazyWorkspace
 
 if TYPE_CHECKING:
@@ -26,6 +28,14 @@ LINES = 60  # at least: a taller terminal than this reads its own first screenfu
 def database_url(workspace: Workspace) -> str:
     """The database's URL, for ``storage.fastread`` (without opening the store when it is not yet)."""
     return workspace.url if isinstance(workspace, LazyWorkspace) else workspace.store.url
+
+
+def first_screen(url: str, rows: int) -> tuple[list[CycleSummary], Counts] | None:
+    """The first screenful from the fast path of the URL's database (SQLite or PostgreSQL), or None
+    when neither can answer."""
+    if fastread_pg.conninfo(url) is not None:
+        return fastread_pg.first_screen(url, rows)
+    return fastread.first_screen(url, rows)
 
 
 def rows_for(lines: int) -> int:
@@ -50,7 +60,7 @@ class FirstRead:
 
     def _read(self) -> None:
         try:
-            self.result = fastread.first_screen(self._url, self.rows)
+            self.result = first_screen(self._url, self.rows)
         except Exception:  # any trouble: the usual path reads again and reports it
             self.result = None
         finally:

@@ -1,14 +1,16 @@
 """The board's first frame: read before the store opens, the first screenful first, then the rest.
 
 The command line gives the board a workspace that opens the store on first use (in a worker); the
-first screenful comes from SQLite without the ORM, and the board looks the same as with every card.
+first screenful comes from SQLite or PostgreSQL without the ORM, and the board looks the same as
+with every card.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import date
+from contextlib import closing, contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,15 @@ import pytest
 
 from cycles import portfolio
 from cycles.community import Community
+from cycles.errors import StorageError
 from cycles.repository import CycleFilter
-from storage import fastread
+from storage import fastread, fastread_pg
 from storage.store import Store
 from storage.workspace import Workspace
 from tests.conftest import EXAMPLE, FrozenClock
 from tests.tui.conftest import PORTFOLIO, SIZE, build, press, settle
 from tui.app import CyclesApp
+from tui.first_read import first_screen
 from tui.lazy_workspace import LazyWorkspace
 from tui.reminders import Sweeper
 from tui.widgets.board_model import BoardModel
@@ -32,6 +36,8 @@ TODAY = date(2026, 3, 20)
 
 # Names beyond ASCII: SQLite's lower() does not fold them as the board's sort does.
 RENAMED = ["Ärzte", "ärger", "Émile", "éclair", "Zeta", "zèbre", "Ångström", "aap"]
+# Names of ASCII whose order differs between Python (and C) and a locale (cases, punctuation).
+CASED = ["aap", "Aap", "AAP", "a-b", "ab", "Ab", "_x", "Zulu", "zulu", "b c", "bc", "B-C"]
 
 
 def lazy(url: str, community: Community, clock: FrozenClock) -> tuple[LazyWorkspace, list[Workspace]]:
@@ -63,17 +69,43 @@ def filled(community: Community, clock: FrozenClock) -> Callable[[str], str]:
 
 
 @pytest.fixture
-def example_file(tmp_path: Path, community: Community, clock: FrozenClock) -> Iterator[str]:
-    """SPARK's example in a SQLite file, some cycles renamed beyond ASCII."""
-    url = f"sqlite:///{tmp_path / 'example.db'}"
-    store = Store.open(url)
+def example_db(db_url: str, community: Community, clock: FrozenClock) -> Iterator[str]:
+    """SPARK's example in a SQLite file or on PostgreSQL, some cycles renamed beyond ASCII and some
+    given names that differ in case or punctuation only, with equal due dates (ties of the board's
+    key that the database's order breaks). On PostgreSQL the names take a locale's collation
+    (ICU's English where the server has it), whose order is not Python's nor C's."""
+    store = Store.open(db_url)
     Workspace(store, community, actor="t", clock=clock).import_portfolio(portfolio.read(EXAMPLE, community))
     store.close()
-    with sqlite3.connect(tmp_path / "example.db") as conn:
-        keys = [k for (k,) in conn.execute("SELECT key FROM cycle WHERE status = 'active' ORDER BY key")]
+    with connection(db_url) as run:
+        if not db_url.startswith("sqlite") and run("SELECT 1 FROM pg_collation WHERE collname = 'en-x-icu'"):
+            run('ALTER TABLE cycle ALTER COLUMN name TYPE varchar(200) COLLATE "en-x-icu"')
+        keys = [k for (k,) in run("SELECT key FROM cycle WHERE status = 'active' ORDER BY key")]
         for i, key in enumerate(keys[: 3 * len(RENAMED)]):  # spread over the lanes and columns
-            conn.execute("UPDATE cycle SET name = ? WHERE key = ?", (f"{RENAMED[i % len(RENAMED)]} {i}", key))
-    yield url
+            run("UPDATE cycle SET name = ? WHERE key = ?", (f"{RENAMED[i % len(RENAMED)]} {i}", key))
+        for i, key in enumerate(keys[3 * len(RENAMED) :]):  # three of a kind share a due date
+            group, again = i // 3 % 3, i // len(CASED)  # no name twice on one date
+            due = None if group == 2 and not again else TODAY + timedelta(days=7 * group + again)
+            run("UPDATE cycle SET name = ?, due_on = ? WHERE key = ?", (CASED[i % len(CASED)], due, key))
+    yield db_url
+
+
+@contextmanager
+def connection(url: str) -> Iterator[Callable[..., list[tuple[Any, ...]]]]:
+    """Run SQL (``?`` for parameters) on the database of ``url`` with its driver alone."""
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as lite, lite:
+            yield lambda sql, params=(): lite.execute(sql, params).fetchall()
+        return
+    import psycopg
+
+    with psycopg.connect(fastread_pg.conninfo(url) or "", autocommit=True) as pg:
+
+        def run(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+            cur = pg.execute(sql.replace("?", "%s"), params)
+            return cur.fetchall() if cur.description else []
+
+        yield run
 
 
 def layout(model: BoardModel, rows: int) -> list[tuple[str, int, list[int], list[list[str]]]]:
@@ -88,12 +120,13 @@ def layout(model: BoardModel, rows: int) -> list[tuple[str, int, list[int], list
     return out
 
 
-@pytest.mark.parametrize("rows", [1, 2, 4, 40])
+@pytest.mark.parametrize("rows", [1, 2, 3, 4, 40])
 def test_the_first_screenful_is_the_board_of_every_card(
-    example_file: str, community: Community, rows: int
+    example_db: str, community: Community, rows: int
 ) -> None:
-    head = fastread.first_screen(example_file, rows)
-    every = fastread.summaries(example_file, CycleFilter(include_ended=True), TODAY)
+    head = first_screen(example_db, rows)
+    reader = fastread if example_db.startswith("sqlite") else fastread_pg
+    every = reader.summaries(example_db, CycleFilter(include_ended=True), TODAY)
     assert head is not None and every is not None
     summaries, counts = head
     first, full = BoardModel(community.scale_keys), BoardModel(community.scale_keys)
@@ -103,11 +136,21 @@ def test_the_first_screenful_is_the_board_of_every_card(
     assert (first.shown, first.total, first.column_counts()) == (full.shown, full.total, full.column_counts())
     assert first.first() == full.first()
     assert first.loaded and not first.complete and full.complete
+    assert len(summaries) < len(every)  # not everything
 
 
 def test_the_first_screenful_needs_the_current_sqlite_schema(tmp_path: Path) -> None:
     assert fastread.first_screen(f"sqlite:///{tmp_path / 'missing.db'}", 5) is None
     assert fastread.first_screen("postgresql://u@h/db", 5) is None
+
+
+def test_the_first_screenful_needs_the_current_postgresql_schema(sqlite_url: str, pg_url: str) -> None:
+    assert fastread_pg.first_screen(sqlite_url, 5) is None
+    assert fastread_pg.first_screen("postgresql+psycopg2://u@h/db", 5) is None
+    assert fastread_pg.first_screen(pg_url, 5) is None  # no schema yet: the full path creates it
+    assert first_screen(pg_url, 5) is None
+    with pytest.raises(StorageError):  # as ``fastread_pg.summaries``: FirstRead then reads None
+        first_screen("postgresql://tester@127.0.0.1:1/nothing", 5)
 
 
 async def test_the_board_paints_and_fills_before_the_store_is_opened(

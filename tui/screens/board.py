@@ -24,7 +24,7 @@ from cycles.i18n import N_, _, language, ngettext
 from cycles.model import Cycle, CycleSummary, DecisionKind, DueState
 from cycles.repository import CycleFilter
 from storage import fastread
-from tui.first_read import FirstRead, database_url, rows_for
+from tui.first_read import FirstRead, database_url, first_screen, rows_for
 from tui.labels import due_label
 from tui.lazy_workspace import LazyWorkspace
 from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
@@ -177,7 +177,7 @@ class BoardScreen(ActionsScreen):
                 if isinstance(read, FirstRead) and read.covers(rows) and read.done.wait():
                     head = read.result
                 else:
-                    head = fastread.first_screen(url, rows)
+                    head = first_screen(url, rows)
                 if head is not None:
                     self.post_message(self.FirstScreenLoaded(*head, today))
                     return
