@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from cycles.errors import CyclesError
 from storage import fastread, fastread_pg
 from tui.lazy_workspace import LazyWorkspace
 
@@ -50,6 +51,7 @@ class FirstRead:
     def __init__(self, url: str, lines: int = 0) -> None:
         self.rows = rows_for(max(lines, LINES))
         self.result: tuple[list[CycleSummary], Counts] | None = None
+        self.error: CyclesError | None = None  # the database said no: the board reports it
         self.done = threading.Event()
         self._url = url
         threading.Thread(target=self._read, name="board-first-read", daemon=True).start()
@@ -61,7 +63,9 @@ class FirstRead:
     def _read(self) -> None:
         try:
             self.result = first_screen(self._url, self.rows)
-        except Exception:  # any trouble: the usual path reads again and reports it
+        except CyclesError as exc:  # e.g. an unreachable server: reported, not tried again
+            self.error = exc
+        except Exception:  # any other trouble: the usual path reads again and reports it
             self.result = None
         finally:
             self.done.set()

@@ -231,10 +231,22 @@ def test_a_database_that_cannot_be_opened_ends_the_board_with_its_error(
     monkeypatch.setattr(App, "run", headless)
     config = tmp_path / "config.toml"
     config.write_text("", "utf-8")
+    import psycopg
+
+    attempts: list[str] = []
+    connect = psycopg.connect
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        attempts.append(str(args[0]))
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", counted)
     url = "postgresql://tester@127.0.0.1:1/nothing"  # nothing listens on port 1
     result = CliRunner().invoke(main, ["--db", url], env={"CYCLES_CONFIG": str(config)})
     assert result.exit_code == 1
     assert result.stderr.startswith("cycles: error: cannot use the database postgresql://tester@127.0.0.1:1/")
+    # Asked once: a server that drops packets costs one connection timeout, not one per read.
+    assert len(attempts) == 1
 
 
 def test_the_app_reads_its_first_screenful_while_it_starts(workspace: Workspace, clock: FrozenClock) -> None:

@@ -175,6 +175,11 @@ class BoardScreen(ActionsScreen):
             if first:
                 rows, read = self.rows(), getattr(self.app, "first_read", None)
                 if isinstance(read, FirstRead) and read.covers(rows) and read.done.wait():
+                    if read.error is not None:  # one connection timeout is enough to wait for
+                        ws = self.ctx.workspace
+                        if isinstance(ws, LazyWorkspace):
+                            ws.failed(read.error)  # as when opening the store: the board ends
+                        raise read.error
                     head = read.result
                 else:
                     head = first_screen(url, rows)
