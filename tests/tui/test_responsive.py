@@ -145,3 +145,66 @@ async def test_a_decision_moves_the_card_and_a_refused_one_is_put_back(
         assert model.cards["partner-tiers"].summary.version == 2
     stored = other.get("partner-tiers")
     assert stored.current.decision is None and stored.version == 2
+
+
+async def test_a_reused_cycle_screen_read_slowly_shows_loading_and_never_the_cycle_before(
+    app: CyclesApp, workspace: Workspace, monkeypatch: object
+) -> None:
+    import threading
+
+    release = threading.Event()
+    detail = workspace.detail
+
+    def slow_detail(key: str) -> object:
+        if key == "visit-kuijpers":
+            release.wait(30)  # held until the test has looked at the screen meanwhile
+        return detail(key)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "nano-directors")
+        await press(pilot, "enter")
+        first = app.screen
+        assert isinstance(first, CycleScreen)
+        await press(pilot, "escape")
+        monkeypatch.setattr(workspace, "detail", slow_detail)  # type: ignore[attr-defined]
+        await go_to(pilot, "visit-kuijpers")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.board  # not shown until read (or until SHOW_WAIT has passed)
+        first.show_now()  # what the SHOW_WAIT timer does for a slow read
+        await pilot.pause()
+        assert app.screen is first and first.key == "visit-kuijpers"
+        assert first.query_one("#loading").display
+        assert str(first.query_one("#cycle-title").render()) == "visit-kuijpers"
+        assert first.query_one("#iterations", TextLines).plain == ""
+        assert first.query_one("#history", TextLines).plain == ""
+        release.set()
+        await settle(pilot)
+        assert not first.query_one("#loading").display
+        assert first.cycle is not None and first.cycle.key == "visit-kuijpers"
+        assert "Twelve directors" not in first.query_one("#iterations", TextLines).plain
+
+
+async def test_a_reused_cycle_screen_starts_at_the_top(app: CyclesApp, other: Workspace) -> None:
+    key = "showcase-boschveld"
+    for n in range(1, 13):  # a cycle longer than the screen
+        other.decide(key, DecisionKind.NEXT, f"Round {n} done")
+        other.collect(key, need=f"Need of round {n + 1}")
+        other.start(key, "Boschveld")
+        other.evaluate(key, findings=f"Findings of round {n + 1}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, key)
+        await press(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, CycleScreen)
+        detail = screen.query_one("#detail", VerticalScroll)
+        detail.scroll_end(animate=False, immediate=True)
+        await settle(pilot)
+        assert detail.scroll_y > 0
+        await press(pilot, "escape")
+        await go_to(pilot, key)
+        await press(pilot, "enter")  # opened again: refilled, as long as before
+        assert app.screen is screen and detail.max_scroll_y > 0
+        assert detail.scroll_y == 0

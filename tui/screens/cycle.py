@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import OptionList, Static
@@ -39,8 +40,8 @@ class Prepared:
 
     cycle: Cycle
     title: str
-    header: Text
-    strip: Text
+    header: Content  # made from Rich text off the UI thread: converting it there took ~6 ms per open
+    strip: Content
     iterations: Source
     history: Source
     links: list[tuple[str, str]]  # text, the other cycle's key
@@ -64,8 +65,8 @@ def prepare(
     return Prepared(
         cycle=cycle,
         title=f"{cycle.name}  [{cycle.key}]  ·  {cycle_detail.status_text(cycle)}",
-        header=cycle_detail.header(cycle, community, today),
-        strip=cycle_detail.strip(cycle, zone, today),
+        header=Content.from_rich_text(cycle_detail.header(cycle, community, today)),
+        strip=Content.from_rich_text(cycle_detail.strip(cycle, zone, today)),
         iterations=TextLines.source(Text("\n").join(parts)),
         history=TextLines.source(cycle_detail.history(events, zone)),
         links=shown_links,
@@ -112,6 +113,8 @@ class CycleScreen(ActionsScreen):
             self._due.stop()
             self._due = None
         if opener is not None and self.app.screen is opener:
+            if self.cycle is None:
+                self._blank()  # read slowly: shown with "Loading…"
             self.app.push_screen(self)
 
     def _abandon(self) -> None:
@@ -138,20 +141,30 @@ class CycleScreen(ActionsScreen):
         return kept
 
     def refill(self, key: str) -> None:
-        """Show ``key`` from now on: as freshly composed ("Loading…"), then read it."""
+        """Show ``key`` from now on, then read it. What the screen still shows of the cycle before
+        is blanked only if the screen is shown before the read is done (``show_now``); otherwise
+        ``show`` replaces all of it at once."""
         self.key, self.cycle, self.links = key, None, []
         if not self.is_mounted:
             return
-        self.query_one("#cycle-title", Static).update(key)
+        self.load()
+
+    def _blank(self) -> None:
+        """Look as freshly composed: the key and "Loading…"."""
+        self.query_one("#cycle-title", Static).update(self.key)
         self.query_one("#loading").display = True
         for selector in ("#header", "#strip"):
             self.query_one(selector, Static).update("")
         for selector in ("#iterations", "#history"):
             self.query_one(selector, TextLines).update("")
         self.query_one("#links", OptionList).clear_options()
-        for scroll in ("#detail", "#history-scroll"):
-            self.query_one(scroll, VerticalScroll).scroll_home(animate=False, immediate=True)
-        self.load()
+        self._scroll_home()
+
+    def _scroll_home(self) -> None:
+        for selector in ("#detail", "#history-scroll"):
+            scroll = self.query_one(selector, VerticalScroll)
+            if scroll.scroll_offset != (0, 0):
+                scroll.scroll_home(animate=False, immediate=True)
 
     def compose(self) -> ComposeResult:
         yield Static(self.key, id="cycle-title", markup=False)
@@ -199,6 +212,8 @@ class CycleScreen(ActionsScreen):
         if texts is None or texts.cycle is not cycle:
             texts = prepare(cycle, links, events, self.ctx.community, self.ctx.today())
         self._prepared = None
+        if not self.is_active:
+            self._scroll_home()  # refilled off screen: start at the top
         self.query_one("#loading").display = False
         self.query_one("#cycle-title", Static).update(texts.title)
         self.query_one("#header", Static).update(texts.header)
