@@ -314,31 +314,41 @@ def build(
             continue
         running_count[(cycle.scale, cycle.activity_type)] += 1
         segments = []
+        days: list[tuple[date, date | None]] = []  # each iteration's opening and evaluation day
         for it in cycle.iterations:
             ev, dec = it.evaluation, it.decision
-            if ev is not None and local_date(ev.at) in within:
-                review.evaluations += 1
-                values.update(ev.value_levels)
-                outcomes.update(ev.outcome_levels)
-                principles.update(ev.principles)
-            if dec is not None and local_date(dec.at) in within:
-                review.completed.append(
-                    DecisionRow(
-                        cycle.key,
-                        cycle.name,
-                        cycle.scale,
-                        cycle.activity_type,
-                        it.number,
-                        str(dec.kind),
-                        dec.rationale,
-                        local_date(dec.at),
-                        dec.route_to,
+            opened = local_date(it.opened_at)
+            evaluated = None
+            if ev is not None:
+                evaluated = local_date(ev.at)
+                if evaluated in within:
+                    review.evaluations += 1
+                    values.update(ev.value_levels)
+                    outcomes.update(ev.outcome_levels)
+                    principles.update(ev.principles)
+            days.append((opened, evaluated))
+            if dec is not None:
+                decided = local_date(dec.at)
+                if decided in within:
+                    review.completed.append(
+                        DecisionRow(
+                            cycle.key,
+                            cycle.name,
+                            cycle.scale,
+                            cycle.activity_type,
+                            it.number,
+                            str(dec.kind),
+                            dec.rationale,
+                            decided,
+                            dec.route_to,
+                        )
                     )
-                )
-            segment = _segment(it, local_date, as_of)
+                segment = Segment(it.number, opened, decided, str(dec.kind), it.due_on)
+            else:
+                segment = Segment(it.number, opened, max(opened, as_of), "open", it.due_on)
             if segment.start <= within.end and segment.end >= within.start:
                 segments.append(segment)
-        late = _overdue(cycle, local_date, as_of)
+        late = _overdue(cycle, created, ended, days, as_of)
         if late is not None:
             review.overdue.append(late)
         if segments:
@@ -384,33 +394,30 @@ def _local_dates(zone: ZoneInfo) -> Callable[[datetime], date]:
     return local_date
 
 
-def _segment(it: IterationLike, local_date: Callable[[datetime], date], as_of: date) -> Segment:
-    start = local_date(it.opened_at)
-    if it.decision is not None:
-        return Segment(it.number, start, local_date(it.decision.at), str(it.decision.kind), it.due_on)
-    return Segment(it.number, start, max(start, as_of), "open", it.due_on)
-
-
-def _overdue(cycle: CycleLike, local_date: Callable[[datetime], date], as_of: date) -> OverdueRow | None:
-    """The cycle's evaluation that was overdue on ``as_of``, if any."""
-    if local_date(cycle.created_at) > as_of:
+def _overdue(
+    cycle: CycleLike, created: date, ended: date | None, days: list[tuple[date, date | None]], as_of: date
+) -> OverdueRow | None:
+    """The cycle's evaluation that was overdue on ``as_of``, if any (``days``: each iteration's
+    opening and evaluation day, in the zone of the review)."""
+    if created > as_of:
         return None
-    if cycle.ended_at is not None and local_date(cycle.ended_at) <= as_of:
+    if ended is not None and ended <= as_of:
         return None
     open_then = None
-    for it in cycle.iterations:
-        if local_date(it.opened_at) > as_of:
+    for it, (opened, evaluated) in zip(cycle.iterations, days, strict=True):
+        if opened > as_of:
             break
-        open_then = it
+        open_then = it, evaluated
     if open_then is None:
         return None
-    if open_then.evaluation is not None and local_date(open_then.evaluation.at) <= as_of:
+    it, evaluated = open_then
+    if evaluated is not None and evaluated <= as_of:
         return None
-    if open_then.due_on >= as_of:
+    if it.due_on >= as_of:
         return None
     return OverdueRow(
         cycle.key, cycle.name, cycle.scale, cycle.activity_type, cycle.owner,
-        open_then.number, open_then.due_on, (as_of - open_then.due_on).days,
+        it.number, it.due_on, (as_of - it.due_on).days,
     )  # fmt: skip
 
 

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from cycles import review
 from cycles.i18n import set_language
-from storage.export import read_review_records
 from storage.formats import review_html, review_md, review_xlsx
 from storage.reading import Selection
+from storage.review_read import read_review_records
 
 
 @pytest.fixture
@@ -214,3 +214,64 @@ def test_dutch_review_uses_the_community_labels_and_dutch_dates(q3, filled, out:
         ):
             assert dutch in text, dutch
         assert "Content scale" not in text and "Ambitious mission" not in text
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["driver", "store"])
+def test_review_records_read_from_either_database_equal_the_domain_cycles(
+    db_url: str, community, export_clock, direct: bool
+) -> None:
+    """The review's narrow read (only the columns it uses, instants as UTC datetimes made by the
+    driver) gives the review the domain's cycles give, on SQLite and on PostgreSQL, whole and
+    selected, through the driver alone and through the store."""
+    from datetime import UTC
+
+    from storage.reading import direct_reader
+    from tests.exports.conftest import build, open_workspace
+
+    ws = open_workspace(db_url, community, export_clock)
+    try:
+        build(ws, export_clock)
+        q3 = review.period("2026-Q3")
+        for chosen in (Selection(), Selection(scales=("inhoud",)), Selection(types=("funding-route",))):
+            if direct:
+                reader = direct_reader(db_url)
+                assert reader is not None
+                try:
+                    records = read_review_records(reader, chosen)
+                finally:
+                    reader.close()
+            else:
+                records = read_review_records(ws.store, chosen)
+            keys = [c.key for c in records]
+            assert keys == sorted(keys) and keys
+            cycles = [ws.get(key) for key in keys]
+            assert all(c.scale in (chosen.scales or (c.scale,)) for c in cycles)
+            assert all(c.activity_type in (chosen.types or (c.activity_type,)) for c in cycles)
+            for record, cycle in zip(records, cycles, strict=True):
+                assert record.created_at == cycle.created_at and record.created_at.tzinfo is UTC
+                assert [it.number for it in record.iterations] == [it.number for it in cycle.iterations]
+                assert [it.opened_at for it in record.iterations] == [it.opened_at for it in cycle.iterations]
+            made = review.build(records, community, q3, now=export_clock())
+            assert made == review.build(cycles, community, q3, now=export_clock())
+    finally:
+        ws.store.close()
+
+
+def test_review_records_keep_iterations_in_order_whatever_order_the_database_returns(filled) -> None:
+    """The iterations are read in no particular order (sorting them in the database cost more than
+    here): a database that returns them backwards gives the same records."""
+    from collections.abc import Sequence
+    from typing import Any
+
+    from storage.reading import Reader, snapshot
+
+    class Backwards(Reader):
+        def all(self, sql: str, params: Sequence[Any] = (), **options: Any) -> list[Any]:
+            rows = super().all(sql, params, **options)
+            return rows[::-1] if "FROM iteration" in sql else rows
+
+    with snapshot(filled.store) as reader:
+        expected = read_review_records(reader)
+        backwards = read_review_records(Backwards(reader.connection, reader.backend))
+    assert any(len(c.iterations) > 1 for c in expected)
+    assert backwards == expected

@@ -226,9 +226,9 @@ def register(main: click.Group) -> None:
     ) -> None:
         """The programme review of a period: Markdown, self-contained HTML, or XLSX."""
         from cycles import review as content
-        from storage.export import read_review_records
         from storage.formats import review_html, review_md, review_xlsx
         from storage.reading import reading
+        from storage.review_read import read_review_records
 
         language = set_language(lang) if lang else _lang(context)
         community = context.community
