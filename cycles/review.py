@@ -18,164 +18,55 @@ community's zone. "As of" is the end of the period, or today when the period has
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from cycles.community import Community
-from cycles.errors import CyclesError
+from cycles.periods import Period, PeriodError, between, period, quarter_of
+from cycles.review_records import (
+    CycleLike,
+    CycleRecord,
+    DecisionLike,
+    DecisionRecord,
+    EvaluationLike,
+    EvaluationRecord,
+    IterationLike,
+    IterationRecord,
+)
+
+__all__ = [  # the periods and the records it reads are named here too, where callers look
+    "FUNDING_TYPES",
+    "CycleLike",
+    "CycleRecord",
+    "DecisionLike",
+    "DecisionRecord",
+    "DecisionRow",
+    "EvaluationLike",
+    "EvaluationRecord",
+    "Gap",
+    "IterationLike",
+    "IterationRecord",
+    "OverdueRow",
+    "Overlap",
+    "Period",
+    "PeriodError",
+    "Review",
+    "Segment",
+    "Span",
+    "TimelineRow",
+    "TypeCount",
+    "between",
+    "build",
+    "period",
+    "quarter_of",
+]  # fmt: skip
 
 FUNDING_TYPES = ("funding-route",)
-
-
-class PeriodError(CyclesError):
-    """A review period that cannot be read or is empty."""
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-    label: str
-
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-def period(text: str) -> Period:
-    """``2026`` (a year), ``2026-Q3`` (a quarter), ``2026-07`` (a month) or ``2026-W27`` (ISO week)."""
-    text = text.strip()
-    try:
-        if m := re.fullmatch(r"(\d{4})", text):
-            year = int(m[1])
-            return Period(date(year, 1, 1), date(year, 12, 31), text)
-        if m := re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text):
-            year, q = int(m[1]), int(m[2])
-            start = date(year, 3 * q - 2, 1)
-            return Period(start, _month_end(year, 3 * q), f"{year}-Q{q}")
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-            year, month = int(m[1]), int(m[2])
-            return Period(date(year, month, 1), _month_end(year, month), text)
-        if m := re.fullmatch(r"(\d{4})-?[Ww](\d{2})", text):
-            start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return Period(start, start + timedelta(days=6), f"{m[1]}-W{m[2]}")
-    except ValueError as exc:
-        raise PeriodError(f"period {text!r}: {exc}") from exc
-    raise PeriodError(
-        f"period {text!r}: give a year (2026), quarter (2026-Q3), month (2026-07) or week (2026-W27)"
-    )
-
-
-def between(start: date, end: date) -> Period:
-    if end < start:
-        raise PeriodError(f"the period ends ({end}) before it starts ({start})")
-    return Period(start, end, f"{start.isoformat()}/{end.isoformat()}")
-
-
-def quarter_of(day: date) -> Period:
-    return period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
-
-
-def _month_end(year: int, month: int) -> date:
-    first_next = date(year + month // 12, month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
-
-
-# -- what the review reads ---------------------------------------------------------------------------
-# Domain records (``cycles.model.Cycle``) satisfy these protocols; so do the light records below,
-# which storage builds for a review of many thousands of cycles without validating them again.
-
-
-class EvaluationLike(Protocol):
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def value_levels(self) -> list[str]: ...
-    @property
-    def outcome_levels(self) -> list[str]: ...
-    @property
-    def principles(self) -> list[str]: ...
-
-
-class DecisionLike(Protocol):
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def kind(self) -> str: ...  # next, route, drop (DecisionKind is a str)
-    @property
-    def rationale(self) -> str: ...
-    @property
-    def route_to(self) -> str | None: ...
-
-
-class IterationLike(Protocol):
-    @property
-    def number(self) -> int: ...
-    @property
-    def opened_at(self) -> datetime: ...
-    @property
-    def due_on(self) -> date: ...
-    @property
-    def evaluation(self) -> EvaluationLike | None: ...
-    @property
-    def decision(self) -> DecisionLike | None: ...
-
-
-class CycleLike(Protocol):
-    @property
-    def key(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def scale(self) -> str: ...
-    @property
-    def activity_type(self) -> str: ...
-    @property
-    def owner(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def ended_at(self) -> datetime | None: ...
-    @property
-    def iterations(self) -> Sequence[IterationLike]: ...
-
-
-class EvaluationRecord(NamedTuple):
-    at: datetime
-    value_levels: list[str]
-    outcome_levels: list[str]
-    principles: list[str]
-
-
-class DecisionRecord(NamedTuple):
-    at: datetime
-    kind: str
-    rationale: str
-    route_to: str | None
-
-
-class IterationRecord(NamedTuple):
-    number: int
-    opened_at: datetime
-    due_on: date
-    evaluation: EvaluationRecord | None
-    decision: DecisionRecord | None
-
-
-class CycleRecord(NamedTuple):
-    key: str
-    name: str
-    scale: str
-    activity_type: str
-    owner: str
-    created_at: datetime
-    ended_at: datetime | None
-    iterations: Sequence[IterationRecord]
 
 
 # -- the content ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from cycles.review import CycleRecord, DecisionRecord, EvaluationRecord, IterationRecord
+from cycles.review_records import CycleRecord, DecisionRecord, EvaluationRecord, IterationRecord
 from storage.reading import ALL, Reader, Selection, snapshot
 
 if TYPE_CHECKING:
