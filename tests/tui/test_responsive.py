@@ -48,14 +48,19 @@ async def test_footer_follows_screens_and_the_cycle_under_the_cursor(app: Cycles
         assert keys["collect"] and not keys["decide"] and "back" not in keys
 
 
+def lengthen(ws: Workspace, key: str, rounds: int = 12) -> None:
+    """Give ``key`` ``rounds`` more iterations, each decided: a cycle longer than the screen."""
+    for n in range(1, rounds + 1):
+        ws.decide(key, DecisionKind.NEXT, f"Round {n} done")
+        ws.collect(key, need=f"Need of round {n + 1}")
+        ws.start(key, "Boschveld")
+        ws.note(key, f"Note in round {n + 1}")
+        ws.evaluate(key, findings=f"Findings of round {n + 1}")
+
+
 async def test_cycle_screen_shows_every_iteration_and_all_history(app: CyclesApp, other: Workspace) -> None:
     key = "showcase-boschveld"
-    for n in range(1, 13):  # twelve more iterations, each decided: a long cycle
-        other.decide(key, DecisionKind.NEXT, f"Round {n} done")
-        other.collect(key, need=f"Need of round {n + 1}")
-        other.start(key, "Boschveld")
-        other.note(key, f"Note in round {n + 1}")
-        other.evaluate(key, findings=f"Findings of round {n + 1}")
+    lengthen(other, key)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await go_to(pilot, key)
@@ -188,11 +193,7 @@ async def test_a_reused_cycle_screen_read_slowly_shows_loading_and_never_the_cyc
 
 async def test_a_reused_cycle_screen_starts_at_the_top(app: CyclesApp, other: Workspace) -> None:
     key = "showcase-boschveld"
-    for n in range(1, 13):  # a cycle longer than the screen
-        other.decide(key, DecisionKind.NEXT, f"Round {n} done")
-        other.collect(key, need=f"Need of round {n + 1}")
-        other.start(key, "Boschveld")
-        other.evaluate(key, findings=f"Findings of round {n + 1}")
+    lengthen(other, key)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await go_to(pilot, key)
