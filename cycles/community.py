@@ -6,17 +6,16 @@ Nothing community-specific lives in code. SPARK's configuration ships as the def
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from datetime import time
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cycles.community_file import read_data
 from cycles.errors import ConfigError
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -197,19 +196,7 @@ class Community(BaseModel):
 
 def load_community(path: Path | str | None = None) -> Community:
     """Load and validate a community file; without a path, SPARK's shipped configuration."""
-    if path is None:
-        text = resources.files("cycles.communities").joinpath("spark.toml").read_text("utf-8")
-        where = "spark.toml (shipped)"
-    else:
-        where = str(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{where}: cannot read community file: {exc.strerror}") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    where, data = read_data(path)
     try:
         return Community.model_validate(data)
     except ValidationError as exc:

@@ -5,48 +5,25 @@ All datetimes are timezone-aware (UTC); dates (due dates) are calendar dates in 
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from cycles.kinds import (  # re-exported: the same objects
+    SUMMARY_FIELDS,
+    DecisionKind,
+    DueState,
+    LinkKind,
+    Phase,
+    Status,
+    utc_datetime,
+)
 
-class Phase(StrEnum):
-    """Where an iteration stands in the loop."""
-
-    COLLECT = "collect"
-    RUN = "run"
-    EVALUATE = "evaluate"
-    DECIDED = "decided"
-
-
-class Status(StrEnum):
-    """Whether a line of development goes on."""
-
-    ACTIVE = "active"
-    REROUTED = "rerouted"  # ended by an "other route" decision; a linked cycle carries on
-    DROPPED = "dropped"
-
-
-class DecisionKind(StrEnum):
-    NEXT = "next"
-    ROUTE = "route"
-    DROP = "drop"
-
-
-class LinkKind(StrEnum):
-    """Coherence between cycles; a link points from the newer or smaller cycle to the other."""
-
-    ROUTE_OF = "route_of"  # source is an alternative route of target
-    SPAWNED_FROM = "spawned_from"  # source arose inside target (a challenge inside a showcase)
-    RELATED = "related"
-
-
-class DueState(StrEnum):
-    UPCOMING = "upcoming"
-    DUE = "due"
-    OVERDUE = "overdue"
+__all__ = [
+    "SUMMARY_FIELDS", "Change", "Collect", "Cycle", "CycleSummary", "Decision", "DecisionKind", "DueState",
+    "Evaluation", "Event", "Iteration", "Link", "LinkKind", "Note", "Phase", "Status", "utc_datetime",
+]  # fmt: skip
 
 
 class _Record(BaseModel):
@@ -150,12 +127,6 @@ class Cycle(_Record):
         raise KeyError(number)
 
 
-SUMMARY_FIELDS = (
-    "key", "name", "activity_type", "scale", "level", "owner", "status",
-    "iteration", "phase", "due_on", "cadence_days", "version",
-)  # fmt: skip
-
-
 class CycleSummary(_Record):
     """What the board and ``cycles list`` show of a cycle, without its history."""
 
@@ -232,10 +203,3 @@ class Change(_Record):
     removed: list[int] = []  # iteration numbers deleted (only by undo)
     unlinks: list[Link] = []  # links deleted (only by undo)
     deleted: list[str] = []  # keys of cycles deleted (only by undo of an other-route decision)
-
-
-def utc_datetime(value: datetime) -> datetime:
-    """Refuse naive datetimes at the domain's edge: a clock must say its zone."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("datetime must be timezone-aware")
-    return value

@@ -12,14 +12,19 @@ columns in the board's default order, and how many cycles each lane and column h
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from cycles.model import CycleSummary, DueState, Phase, Status
-from cycles.repository import CycleFilter
+from cycles.kinds import DueState, Phase, Status
 from storage.revision import HEAD
+
+if TYPE_CHECKING:  # the models (pydantic) are imported by what needs them, not by the first frame
+    from cycles.model import CycleSummary
+    from cycles.repository import CycleFilter
 
 COLUMNS = (
     "key, name, activity_type, scale, level, owner, status, iteration, phase, due_on, cadence_days, version"
@@ -67,13 +72,28 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
         rows = conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+    from cycles.model import CycleSummary
+
     return [CycleSummary.from_row(r) for r in rows]
 
 
 Counts = dict[tuple[str, str, str], int]  # (scale, status, phase) -> cycles
 
 
+Rows = list[tuple[Any, ...]]  # in ``cycles.kinds.SUMMARY_FIELDS`` order
+
+
 def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] | None:
+    """``first_rows`` as summaries."""
+    head = first_rows(url, per_phase)
+    if head is None:
+        return None
+    from cycles.model import CycleSummary
+
+    return [CycleSummary.from_row(r) for r in head[0]], head[1]
+
+
+def first_rows(url: str, per_phase: int) -> tuple[Rows, Counts] | None:
     """At least the first ``per_phase`` active cycles of each scale and phase in the board's
     default order (due date, undated last, then name as ``str.lower`` folds it), and how many
     cycles there are of each scale, status and phase; None when this path cannot answer (see the
@@ -92,8 +112,8 @@ def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] 
     first = f"SELECT {COLUMNS} FROM cycle WHERE status = ? AND scale = ? AND phase = ? AND {plain} AND "
     try:
         counts: Counts = {}
-        for status, scale, *numbers in conn.execute(
-            f"SELECT status, scale, {sums} FROM cycle GROUP BY status, scale"
+        for status, scale, *numbers in _rows_at_once(
+            conn, f"SELECT status, scale, {sums} FROM cycle GROUP BY status, scale", ()
         ):
             for phase, n in zip(phases, numbers, strict=True):
                 if n:
@@ -103,22 +123,35 @@ def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] 
             if status != active:
                 continue
             args = (active, scale, phase, per_phase)
-            part = conn.execute(
-                first + "due_on IS NOT NULL ORDER BY due_on, lower(name), name LIMIT ?", args
-            ).fetchall()
+            part = _rows_at_once(
+                conn, first + "due_on IS NOT NULL ORDER BY due_on, lower(name), name LIMIT ?", args
+            )
             if len(part) < per_phase:
-                part += conn.execute(
-                    first + "due_on IS NULL ORDER BY lower(name), name LIMIT ?", args
-                ).fetchall()
+                part += _rows_at_once(conn, first + "due_on IS NULL ORDER BY lower(name), name LIMIT ?", args)
             rows += part
-        rows += conn.execute(
-            f"SELECT {COLUMNS} FROM cycle WHERE status = ? AND NOT {plain}", [active]
-        ).fetchall()
+        rows += _rows_at_once(
+            conn, f"SELECT {COLUMNS} FROM cycle WHERE status = ? AND NOT {plain}", (active,)
+        )
     finally:
         conn.close()
     order = {scale: i for i, scale in enumerate(sorted({r[3] for r in rows}))}
     rows.sort(key=lambda r: (order[r[3]], r[9] is None, r[9] or "", r[1]))  # as ``summaries`` orders
-    return [CycleSummary.from_row(r) for r in rows], counts
+    return rows, counts
+
+
+def _rows_at_once(conn: sqlite3.Connection, sql: str, args: tuple[object, ...]) -> Rows:
+    """The rows of ``sql`` as one JSON text from SQLite: one step back into Python rather than one
+    per row. (Each step takes the interpreter's lock again, and while the board's first frame is
+    being built each wait for it can last a switch interval, 5 ms: per row, that was most of the
+    read.) The rows come in the query's order; values are text, integers or NULL."""
+    columns = sql.split(" FROM ", 1)[0].removeprefix("SELECT ")
+    names = [c.strip() for c in columns.split(",")]
+    aggregated = (
+        f"SELECT json_group_array(json_array({', '.join(f'c{i}' for i in range(len(names)))})) FROM ("
+    )
+    numbered = sql.replace(columns, ", ".join(f"{c} AS c{i}" for i, c in enumerate(names)), 1)
+    (text,) = conn.execute(aggregated + numbered + ")", args).fetchone()
+    return [tuple(r) for r in json.loads(text)]
 
 
 def _query(flt: CycleFilter, today: date, mark: str = "?") -> tuple[str, list[object]]:

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from cycles.errors import StorageError
-from cycles.model import CycleSummary, Phase, Status
-from cycles.repository import CycleFilter
-from storage.fastread import COLUMNS, Counts, _query
+from cycles.kinds import Phase, Status
+from storage.fastread import COLUMNS, Counts, Rows, _query
 from storage.location import safe_text
 from storage.revision import HEAD
 
 if TYPE_CHECKING:
     import psycopg
+
+    from cycles.model import CycleSummary
+    from cycles.repository import CycleFilter
 
 CONNECT_TIMEOUT_S = 5
 SCHEMES = {"postgresql", "postgresql+psycopg", "postgres"}
@@ -47,10 +49,22 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
             rows = cur.fetchall()
     finally:
         conn.close()
+    from cycles.model import CycleSummary
+
     return [CycleSummary.from_row(r) for r in rows]
 
 
 def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] | None:
+    """``first_rows`` as summaries."""
+    head = first_rows(url, per_phase)
+    if head is None:
+        return None
+    from cycles.model import CycleSummary
+
+    return [CycleSummary.from_row(r) for r in head[0]], head[1]
+
+
+def first_rows(url: str, per_phase: int) -> tuple[Rows, Counts] | None:
     """The twin of :func:`storage.fastread.first_screen`: at least the first ``per_phase`` active
     cycles of each scale and phase in the board's default order (due date, undated last, then name
     as ``str.lower`` folds it), and how many cycles there are of each scale, status and phase; None
@@ -94,7 +108,7 @@ def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] 
             rows = cur.fetchall()
     finally:
         conn.close()
-    return [CycleSummary.from_row(r) for r in rows], counts
+    return rows, counts
 
 
 def connect(url: str) -> psycopg.Connection[tuple[Any, ...]] | None:

@@ -23,20 +23,20 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 
-from cycles.cadence import local_date
 from cycles.errors import CyclesError
 from cycles.i18n import N_, _, set_language
+from cycles.kinds import local_date
 from tui.first_read import FirstRead
 from tui.lazy_workspace import LazyWorkspace
-from tui.messages import ActionFailed, ConflictDetected, CycleChanged
-from tui.screens.actions import ActionsScreen
-from tui.screens.board import BoardScreen
 from tui.widgets.keys import key_for, translate_bindings
 
 if TYPE_CHECKING:
+    from cycles.community import Community
     from storage.reminders import InboxEntry
     from storage.workspace import Workspace
+    from tui.messages import ActionFailed, ConflictDetected, CycleChanged
     from tui.reminders import InAppReminders, Sweeper
+    from tui.screens.board import BoardScreen
     from tui.screens.inbox import InboxLoaded
     from tui.settings import Settings
 
@@ -49,13 +49,14 @@ LATER = (
     "tui.screens.conflict",
     "tui.screens.confirm",
     "tui.screens.filters",
-    *(f"tui.screens.{name}" for name in ("collect", "decide", "edit", "evaluate", "link", "new_cycle")),
-    *(f"tui.screens.{name}" for name in ("note", "start")),
+    *(f"tui.screens.{n}" for n in ("collect", "decide", "edit", "evaluate", "link", "new_cycle")),
+    *("tui.screens.note", "tui.screens.start"),
 )
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Validate = Callable[[], "tuple[Settings, Community]"]
 THEMES = ("textual-dark", "textual-light")
 
 
@@ -91,6 +92,7 @@ class CyclesApp(App[None]):
         clock: Clock,
         reminders: bool | Sweeper = True,
         first_read: FirstRead | None = None,
+        validate_files: Validate | None = None,
     ) -> None:
         super().__init__()
         translate_bindings(self)
@@ -110,19 +112,35 @@ class CyclesApp(App[None]):
             workspace.on_error = lambda exc: self.post_message(StoreFailed(exc))
         # The board's first screenful, read while Textual starts (unless begun before).
         self.first_read = first_read or FirstRead.of(workspace, shutil.get_terminal_size((0, 0)).lines)
+        self.validate_files = validate_files  # given: the first frame is ``tui.first_board``'s
+        self.carried_cursor: str | None = None  # the first frame's cursor, for the board
+        self.carried_columns = ""  # and its column header
+        self.start_error: CyclesError | None = None  # the files, found invalid after the first frame
 
     def today(self) -> date:
         return local_date(self.clock(), self.community.zone)
 
     def get_default_screen(self) -> Screen[Any]:
+        if self.validate_files is not None:
+            from tui.first_board import FirstBoardScreen
+
+            return FirstBoardScreen()
+        from tui.screens.board import BoardScreen
+
         return BoardScreen()
 
     @property
     def board(self) -> BoardScreen:
         """The board, at the bottom of the screen stack for as long as the app runs."""
+        from tui.screens.board import BoardScreen
+
         screen = self.screen_stack[0]
         assert isinstance(screen, BoardScreen)
         return screen
+
+    @property
+    def has_board(self) -> bool:  # not yet while ``tui.first_board`` shows the first frame
+        return self.screen_stack[0].__class__.__name__ == "BoardScreen"
 
     def on_mount(self) -> None:
         theme = self.settings.user.theme
@@ -213,6 +231,7 @@ class CyclesApp(App[None]):
 
     def set_inbox(self, entries: list[InboxEntry]) -> None:
         """The inbox as read now: to the board's badge and to an open inbox screen."""
+        from tui.screens.board import BoardScreen
         from tui.screens.inbox import InboxScreen
 
         self.inbox_entries = entries
@@ -234,6 +253,7 @@ class CyclesApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
     def refresh_inbox(self) -> None:
+        from tui.messages import ActionFailed
         from tui.screens.inbox import InboxLoaded
 
         reminders = self.reminders
@@ -260,7 +280,7 @@ class CyclesApp(App[None]):
 
     def known_cycles(self) -> dict[str, str]:
         """Key and name of every cycle the board holds (for the link form)."""
-        model = self.board.model
+        model = self.board.model if self.has_board else None
         return {k: c.summary.name for k, c in model.cards.items()} if model else {}
 
     def action_help(self) -> None:
@@ -272,8 +292,9 @@ class CyclesApp(App[None]):
     def action_timeline(self) -> None:
         from tui.screens.timeline import TimelineScreen
 
-        model = self.board.model
-        if model is None or isinstance(self.screen, TimelineScreen):
+        if not self.has_board:
+            return
+        if (model := self.board.model) is None or isinstance(self.screen, TimelineScreen):
             return
         shown = [c.summary for c in model.cards.values() if model.matches(c)]
         self.push_screen(TimelineScreen(shown))
@@ -284,6 +305,8 @@ class CyclesApp(App[None]):
     # -- what workers report -----------------------------------------------------------------
 
     def on_cycle_changed(self, message: CycleChanged) -> None:
+        from tui.screens.actions import ActionsScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, ActionsScreen) and hasattr(screen, "apply_change"):
                 screen.apply_change(message)
@@ -354,6 +377,7 @@ def make_app(
     clock: Clock | None = None,
     reminders: bool | Sweeper = True,
     first_read: FirstRead | None = None,
+    validate_files: Validate | None = None,
 ) -> CyclesApp:
     """The board on ``workspace``: language, theme and keymap from ``settings``; ``clock`` (default
     the workspace's) decides what is due today.
@@ -361,9 +385,16 @@ def make_app(
     ``reminders``: True sweeps evaluation reminders with the channels ``settings`` allow (SMTP,
     desktop) and shows them in the app; a ``tui.reminders.Sweeper`` sweeps with that one (tests
     pass one without channels); False runs no reminders and hides the inbox. ``first_read``: the
-    board's first screenful when its read began already (else it begins here).
+    board's first screenful when its read began already (else it begins here). ``validate_files``:
+    the first frame comes before the settings and the community file are validated (given as
+    outlines read with ``tomllib``), and this validates them right after it (``tui.board_start``).
     """
     set_language(settings.language)
     return CyclesApp(
-        workspace, settings, clock=clock or workspace.clock, reminders=reminders, first_read=first_read
+        workspace,
+        settings,
+        clock=clock or workspace.clock,
+        reminders=reminders,
+        first_read=first_read,
+        validate_files=validate_files,
     )

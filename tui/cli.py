@@ -144,17 +144,20 @@ def main(
 
     Without a command, opens the board.
     """
+    overrides: dict[str, dict[str, Any]] = {
+        "database": {"url": db},
+        "user": {"lang": lang},
+        "community": {"file": community_file},
+    }
+    if ctx.invoked_subcommand is None:  # the board: its first frame before pydantic is imported
+        from tui.board_start import open_board
+
+        open_board(ctx, config_file, overrides)
+        return
     from tui.settings import load_settings
 
     try:
-        settings = load_settings(
-            config_file,
-            overrides={
-                "database": {"url": db},
-                "user": {"lang": lang},
-                "community": {"file": community_file},
-            },
-        )
+        settings = load_settings(config_file, overrides=overrides)
     except CyclesError as exc:
         click.echo(f"cycles: error: {exc}", err=True)
         ctx.exit(1)
@@ -162,10 +165,6 @@ def main(
     context = Context(settings, db)
     ctx.obj = context
     ctx.call_on_close(context.close)
-    if ctx.invoked_subcommand is None:
-        from tui.commands.data import open_board
-
-        open_board(context)
 
 
 def run() -> None:  # pragma: no cover - the console script

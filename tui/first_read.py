@@ -5,7 +5,9 @@ and the counts of every lane and column in a few milliseconds, mostly inside SQL
 threads run on: started before the app's modules are imported, it is done by the time the board
 mounts, whose first frame then shows the cards. On PostgreSQL its twin
 ``storage.fastread_pg.first_screen`` does the same with psycopg alone, waiting on the server.
-Light to import (no Textual, no ORM; psycopg only once a PostgreSQL URL is read).
+Light to import (no Textual, no ORM, no pydantic; psycopg only once a PostgreSQL URL is read): the
+rows are kept as the database gave them, and become ``CycleSummary`` models (pydantic) only when
+``result`` is first asked for; the quick first frame (``tui.first_board``) draws ``light()``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import threading
 from typing import TYPE_CHECKING
 
 from cycles.errors import CyclesError
+from cycles.kinds import SummaryRow
 from storage import fastread, fastread_pg
 from tui.lazy_workspace import LazyWorkspace
 
 if TYPE_CHECKING:
     from cycles.model import CycleSummary
-    from storage.fastread import Counts
+    from storage.fastread import Counts, Rows
     from storage.workspace import Workspace
 
 CARD_LINES = 3  # tui.widgets.board_model.CARD_HEIGHT (not imported: it brings the board's modules)
@@ -39,6 +42,13 @@ def first_screen(url: str, rows: int) -> tuple[list[CycleSummary], Counts] | Non
     return fastread.first_screen(url, rows)
 
 
+def first_rows(url: str, rows: int) -> tuple[Rows, Counts] | None:
+    """``first_screen`` as the database's rows (no pydantic)."""
+    if fastread_pg.conninfo(url) is not None:
+        return fastread_pg.first_rows(url, rows)
+    return fastread.first_rows(url, rows)
+
+
 def rows_for(lines: int) -> int:
     """Cards per column that fill ``lines`` lines of board, and one more."""
     return lines // CARD_LINES + 1
@@ -50,7 +60,8 @@ class FirstRead:
 
     def __init__(self, url: str, lines: int = 0) -> None:
         self.rows = rows_for(max(lines, LINES))
-        self.result: tuple[list[CycleSummary], Counts] | None = None
+        self.head: tuple[Rows, Counts] | None = None  # the rows as read
+        self._result: tuple[list[CycleSummary], Counts] | None = None
         self.error: CyclesError | None = None  # the database said no: the board reports it
         self.done = threading.Event()
         self._url = url
@@ -62,13 +73,34 @@ class FirstRead:
 
     def _read(self) -> None:
         try:
-            self.result = first_screen(self._url, self.rows)
+            self.head = first_rows(self._url, self.rows)
         except CyclesError as exc:  # e.g. an unreachable server: reported, not tried again
             self.error = exc
         except Exception:  # any other trouble: the usual path reads again and reports it
-            self.result = None
+            self.head = None
         finally:
             self.done.set()
+
+    @property
+    def result(self) -> tuple[list[CycleSummary], Counts] | None:
+        """The first screenful as validated summaries (once read; None when it cannot answer)."""
+        if self._result is None and self.head is not None:
+            from cycles.model import CycleSummary
+
+            try:
+                self._result = [CycleSummary.from_row(r) for r in self.head[0]], self.head[1]
+            except Exception:  # rows the models refuse: the usual path reads again and reports it
+                self.head = None
+        return self._result
+
+    def light(self) -> tuple[list[SummaryRow], Counts] | None:
+        """The first screenful as plain tuples, for the first frame (None as ``result``)."""
+        if self.head is None:
+            return None
+        try:
+            return [SummaryRow.of(r) for r in self.head[0]], self.head[1]
+        except (ValueError, TypeError):
+            return None
 
     def covers(self, rows: int) -> bool:
         return self.rows >= rows

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from cycles.cadence import local_date
 from cycles.errors import CyclesError
+from cycles.kinds import local_date
 
 if TYPE_CHECKING:
     from cycles.community import Community

@@ -6,27 +6,23 @@ Each setting ``[section] key`` can be overridden by ``CYCLES_<SECTION>_<KEY>`` (
 
 from __future__ import annotations
 
-import getpass
-import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cycles.errors import ConfigError
+from tui.settings_file import (  # re-exported
+    APP_NAME,
+    LANGUAGES,
+    config_path,
+    language_from_environment,
+    read_data,
+)
+from tui.settings_file import login_name as _login_name
 
-APP_NAME = "learning-cycles"
-LANGUAGES = ("en", "nl")
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+__all__ = ["APP_NAME", "LANGUAGES", "Settings", "config_path", "language_from_environment", "load_settings"]
 
 
 class _Section(BaseModel):
@@ -83,36 +79,6 @@ class Settings(_Section):
         return self.user.lang or language_from_environment()
 
 
-def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
-    env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = env.get(var, "")
-        if value:
-            code = value.split(":")[0].split("_")[0].split(".")[0].lower()
-            if code in LANGUAGES:
-                return code
-            if code not in ("c", "posix"):
-                return "en"
-    return "en"
-
-
-def config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
-
-
-def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    sections = set(Settings.model_fields) - {"keys"}
-    out: dict[str, dict[str, str]] = {}
-    for name, value in environ.items():
-        if not name.startswith("CYCLES_"):
-            continue
-        rest = name[len("CYCLES_") :].lower()
-        section, _, key = rest.partition("_")
-        if section in sections and key:
-            out.setdefault(section, {})[key] = value
-    return out
-
-
 def load_settings(
     path: Path | None = None,
     *,
@@ -120,21 +86,7 @@ def load_settings(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Settings:
     """Read the config file (if any), then apply the environment, then ``overrides`` (flags)."""
-    env = os.environ if environ is None else environ
-    explicit = path is not None or "CYCLES_CONFIG" in env
-    file = path or Path(env.get("CYCLES_CONFIG", "")) if explicit else config_path()
-    data: dict[str, Any] = {}
-    if file.exists():
-        try:
-            data = tomllib.loads(file.read_text("utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{file}: cannot read settings: {exc}") from exc
-    elif explicit:
-        raise ConfigError(f"{file}: settings file not found")
-    for section, values in _env_overrides(env).items():
-        data.setdefault(section, {}).update(values)
-    for section, given in (overrides or {}).items():
-        data.setdefault(section, {}).update({k: v for k, v in given.items() if v is not None})
+    file, data = read_data(path, environ=environ, overrides=overrides)
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

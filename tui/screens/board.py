@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -24,6 +23,7 @@ from cycles.i18n import N_, _, language, ngettext
 from cycles.model import Cycle, CycleSummary, DecisionKind, DueState
 from cycles.repository import CycleFilter
 from storage import fastread
+from tui.first_board import board_widgets
 from tui.first_read import FirstRead, database_url, first_screen, rows_for
 from tui.labels import due_label
 from tui.lazy_workspace import LazyWorkspace
@@ -32,7 +32,7 @@ from tui.screens.actions import ActionsScreen
 from tui.widgets.board_model import BoardModel, Stored
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.cards import SORTS, make_cards
-from tui.widgets.fmt import DUE_SYMBOL, long_day, number
+from tui.widgets.fmt import DUE_SYMBOL, number
 from tui.widgets.footer import Footer
 from tui.widgets.inbox_badge import InboxBadge
 from tui.widgets.keys import key_for
@@ -109,22 +109,9 @@ class BoardScreen(ActionsScreen):
         self._shown_unstored: dict[str, CycleSummary] = {}  # key: the summary before show_decided
 
     def compose(self) -> ComposeResult:
-        community = self.ctx.community
-        self.model = BoardModel(community.scale_keys)
-        view = BoardView(self.model, id="board")
-        lang = language()
-        view.labels = {s.key: s.label.get(lang) for s in community.scales}
-        view.type_labels = {t.key: t.label.get(lang) for t in community.activity_types}
-        with Horizontal(id="topbar"):
-            yield Static(f"Learning Cycles · {community.name}", id="title", markup=False)
-            yield InboxBadge("", id="reminders", markup=False)
-            yield Static(long_day(self.ctx.today()), id="today")
-        with Horizontal(id="bar"):
-            yield Input(placeholder=_("Search name, key, owner, type  ( / )"), id="search")
-            yield Static(_("Loading cycles…"), id="filters-info", markup=False)
-        yield Static("", id="columns", markup=False)
-        yield view
-        yield Static("", id="hint", markup=False)
+        # The first frame's column header, until this screen is laid out (see ``update_info``).
+        self.model, widgets = board_widgets(self.ctx, self.ctx.carried_columns)
+        yield from widgets
         yield Footer()
 
     @property
@@ -273,6 +260,8 @@ class BoardScreen(ActionsScreen):
         ]
         keys = "  ".join(f"{k} {what}" for k, what in hints)
         self.query_one("#filters-info", Static).update(" · ".join(parts) + "\n" + keys)
+        if not self.view.size.width:
+            return  # not laid out: the column header follows once it is (``on_resize``)
         counts = model.column_counts()
         colw = self.view.column_width()
         titles = (_("collect"), _("run and monitor"), _("evaluate"))

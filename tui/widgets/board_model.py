@@ -18,10 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from cycles.model import CycleSummary, DueState, Phase, Status
+from cycles.kinds import DueState, Phase, Status
 from tui.widgets.cards import Card, Filters, column_of, make_card
+
+if TYPE_CHECKING:
+    from cycles.model import CycleSummary
 
 CARD_HEIGHT = 3  # name line, details line, spacer
 Position = tuple[int, int, int]  # lane, column, row
@@ -29,7 +32,7 @@ Counts = dict[tuple[str, int, bool], int]  # (scale, column, active) -> cycles
 Stored = dict[tuple[str, str, str], int]  # (scale, status, phase) -> cycles, as the database counts
 
 # A place in a column whose card is not read yet (see ``load_first``).
-PENDING = Card(cast(CycleSummary, None), None, "", True, "", "", 0, {})
+PENDING = Card(cast("CycleSummary", None), None, "", True, "", "", 0, {})
 
 
 @dataclass
@@ -91,7 +94,7 @@ class BoardModel:
         counts: Counts = {}
         for (scale, status, phase), n in stored.items():
             where = SimpleNamespace(status=Status(status), phase=Phase(phase))
-            place = (scale, column_of(cast(CycleSummary, where)), status == Status.ACTIVE.value)
+            place = (scale, column_of(cast("CycleSummary", where)), status == Status.ACTIVE.value)
             counts[place] = counts.get(place, 0) + n
         self.today = today
         self.cards = cards

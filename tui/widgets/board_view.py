@@ -6,7 +6,7 @@ of a keypress does not grow with the number of cycles. No widget per cycle.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -19,11 +19,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cycles.i18n import N_, _, ngettext
-from cycles.model import CycleSummary, DueState, Status
+from cycles.kinds import DueState, Status
 from tui.widgets.board_model import CARD_HEIGHT, BoardModel, Position
 from tui.widgets.cards import Card
 from tui.widgets.fmt import due_badge, ended_badge, number
 from tui.widgets.keys import translate_bindings
+
+if TYPE_CHECKING:
+    from cycles.model import CycleSummary
 
 
 def fit(text: str, width: int) -> str:
@@ -117,13 +120,20 @@ class BoardView(ScrollView, can_focus=True):
 
     def reload(self, keep: str | None = None) -> None:
         """Take the model's new layout; keep the cursor on ``keep`` (or the same card) if shown."""
-        keep = keep or (self.selected.key if self.selected else None)
+        keep = keep or (self.selected.key if self.selected else None) or self._carried()
         pos = self.model.position(keep) if keep else None
         self.cursor = pos if self.model.card_at(pos) is not None else self.model.near(pos or self.cursor)
         self.virtual_size = Size(self.scrollable_content_region.width, self.model.height)
         self.refresh()
         self._show_cursor()
         self.post_message(self.CursorMoved(self.selected))
+
+    def _carried(self) -> str | None:
+        """The cursor of the first frame's board (``tui.first_board``), once, for this one."""
+        key: str | None = getattr(self.app, "carried_cursor", None)
+        if key is not None:
+            self.app.carried_cursor = None  # type: ignore[attr-defined]
+        return key
 
     def move_to(self, pos: Position | None) -> None:
         if pos == self.cursor:

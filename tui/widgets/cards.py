@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cycles.i18n import N_
-from cycles.model import CycleSummary, DueState, Phase, Status
+from cycles.kinds import DueState, Phase, Status
 from tui.widgets.fmt import due_state
+
+if TYPE_CHECKING:  # not imported at run time: the first frame draws before pydantic is imported
+    from cycles.model import CycleSummary
 
 COLUMNS = (Phase.COLLECT, Phase.RUN, Phase.EVALUATE)
 SORTS = {

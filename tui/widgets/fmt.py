@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
-
 from cycles.i18n import _, language
-from cycles.model import DueState, Status
+from cycles.kinds import DueState, Status
 from tui.labels import due_label, status_label
+from tui.widgets import plain_fmt
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported when first needed (``moment``, or a language ``plain_fmt`` does not know):
+# the board's first frame writes its dates and numbers without it.
 
 DUE_SYMBOL = {DueState.UPCOMING: "○", DueState.DUE: "●", DueState.OVERDUE: "▲"}
 ENDED_SYMBOL = {Status.DROPPED: "✕", Status.REROUTED: "↪"}
@@ -23,6 +27,8 @@ ENDED_SYMBOL = {Status.DROPPED: "✕", Status.REROUTED: "↪"}
 
 @lru_cache(maxsize=4)
 def _locale(lang: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(lang)
 
 
@@ -32,24 +38,42 @@ def locale() -> Locale:
 
 def day(value: date, today: date | None = None) -> str:
     """A short date: "24 Mar", with the year when it is not this year's."""
-    pattern = "d MMM" if today is not None and value.year == today.year else "d MMM y"
-    return format_date(value, pattern, locale=locale())
+    year = not (today is not None and value.year == today.year)
+    if plain_fmt.known(lang := language()):
+        return plain_fmt.day(value, lang, year)
+    from babel.dates import format_date
+
+    return format_date(value, "d MMM y" if year else "d MMM", locale=locale())
 
 
 def long_day(value: date) -> str:
+    if plain_fmt.known(lang := language()):
+        return plain_fmt.long_day(value, lang)
+    from babel.dates import format_date
+
     return format_date(value, "full", locale=locale())
 
 
 def moment(value: datetime, zone: ZoneInfo) -> str:
     """Date and wall-clock time in the community's zone."""
+    from babel.dates import format_datetime
+
     return format_datetime(value.astimezone(zone), "d MMM y HH:mm", locale=locale())
 
 
 def month(value: date) -> str:
+    if plain_fmt.known(lang := language()):
+        return plain_fmt.month(value, lang)
+    from babel.dates import format_date
+
     return format_date(value, "MMM", locale=locale())
 
 
 def number(value: int) -> str:
+    if plain_fmt.known(lang := language()):
+        return plain_fmt.number(value, lang)
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=locale())
 
 
