@@ -69,3 +69,56 @@ def test_cursor_moves_across_lanes_and_skips_folded_ones(model: BoardModel) -> N
     assert model.card_at(pos).summary.scale != "netwerk"  # type: ignore[union-attr]
     assert model.horizontal((0, 0, 1), 1) == (0, 1, 1)
     assert model.horizontal((0, 2, 0), 1) == (0, 2, 0)  # nothing to the right: stay
+
+
+def layout(model: BoardModel) -> tuple[object, ...]:
+    return (
+        [[[c.summary.key for c in col] for col in lane.columns] for lane in model.lanes],
+        model.starts,
+        model.height,
+        model.shown,
+        model.positions,
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_changed_cycle_moves_where_a_full_layout_puts_it(model: BoardModel, seed: int) -> None:
+    """``replace`` moves one card instead of laying out every card: under any filters and sort,
+    after any change of phase, status, due date, name, owner or scale, the board looks as a full
+    layout of the same cards makes it."""
+    import random
+
+    from cycles.model import Phase, Status
+
+    rnd = random.Random(seed)
+    keys_ = sorted(model.cards)
+    owners = sorted({c.summary.owner for c in model.cards.values()})
+    for step in range(60):
+        if step % 10 == 0:  # now and then other filters and another sort
+            model.filters = model.filters.with_(
+                sort=rnd.choice(["due", "name", "iteration", "owner"]),
+                show_ended=rnd.random() < 0.5,
+                due=rnd.choice([None, None, DueState.DUE, DueState.UPCOMING]),
+                text=rnd.choice(["", "", "a", "funding"]),
+                scale=rnd.choice([None, None, *model.scales]),
+            )
+            model.relayout()
+        s = model.cards[rnd.choice(keys_)].summary
+        changed = s.model_copy(
+            update=rnd.choice(
+                [
+                    {"phase": rnd.choice(list(Phase))},
+                    {"status": rnd.choice(list(Status))},
+                    {"due_on": rnd.choice([None, TODAY, date(2026, 1, 5), date(2027, 2, 1)])},
+                    {"name": rnd.choice(["A first", "Zz last", s.name])},
+                    {"name": "Tie", "due_on": TODAY, "owner": owners[0], "iteration": 2},  # equal keys
+                    {"owner": rnd.choice(owners)},
+                    {"scale": rnd.choice(model.scales)},
+                    {"iteration": rnd.randint(1, 9), "phase": Phase.COLLECT},
+                ]
+            )
+        )
+        model.replace(changed)
+        moved = layout(model)
+        model.relayout()
+        assert moved == layout(model), (seed, step, changed)

@@ -296,12 +296,15 @@ class BoardScreen(ActionsScreen):
         stored = CycleSummary.of(message.cycle)
         if shown and shown.summary == stored and not message.created and not message.deleted:
             return  # stored as ``show_decided`` showed it: nothing to draw again
-        for key in message.deleted:
-            model.remove(key)
-        model.put(stored)
-        for cycle in message.created:
-            model.put(CycleSummary.of(cycle))
-        model.relayout()
+        if message.created or message.deleted:
+            for key in message.deleted:
+                model.remove(key)
+            model.put(stored)
+            for cycle in message.created:
+                model.put(CycleSummary.of(cycle))
+            model.relayout()
+        else:
+            model.replace(stored)  # one card moves
         self.redraw(keep=message.cycle.key)
 
     # -- a decision shown while it is written ------------------------------------------------
@@ -321,8 +324,7 @@ class BoardScreen(ActionsScreen):
         except (CyclesError, ValueError):
             return  # the worker's write reports why
         self._shown_unstored.setdefault(cycle.key, model.cards[cycle.key].summary)
-        model.put(CycleSummary.of(change.cycle).model_copy(update={"version": cycle.version + 1}))
-        model.relayout()
+        model.replace(CycleSummary.of(change.cycle).model_copy(update={"version": cycle.version + 1}))
         self.redraw(keep=cycle.key)
 
     def unstored_refused(self, key: str | None) -> None:
@@ -330,8 +332,7 @@ class BoardScreen(ActionsScreen):
         before = self._shown_unstored.pop(key or "", None)
         if before is None or self.model is None:
             return
-        self.model.put(before)
-        self.model.relayout()
+        self.model.replace(before)
         self.redraw(keep=key)
 
     # -- filters -----------------------------------------------------------------------------

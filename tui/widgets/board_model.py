@@ -121,6 +121,49 @@ class BoardModel:
             insort(cards, card, key=lambda c: c.order[sort])
         self._last = None
 
+    def replace(self, summary: CycleSummary) -> None:
+        """``put`` and lay out again: when only this card moves (one cycle changed, as after an
+        action), it is taken out of its column and put in its new place, instead of laying out
+        every card again (6-12 ms at 10,000 cycles); the result is the same."""
+        old = self.cards.get(summary.key)
+        self.put(summary)
+        if not self._move(old, self.cards[summary.key]):
+            self.relayout()
+
+    def _move(self, old: Card | None, new: Card) -> bool:
+        """Move one card in the current layout; False when that needs a full layout instead."""
+        sort = self.filters.sort
+        if self._counts is not None or self._sorted is None or self._sorted[0] != sort or not self.lanes:
+            return False
+        lanes = {lane.scale: lane for lane in self.lanes}
+
+        def by(card: Card) -> tuple[object, ...]:
+            return card.order[sort]
+
+        if old is not None and old.scale in lanes:
+            column = lanes[old.scale].columns[old.column]
+            i = bisect_left(column, by(old), key=by)
+            while i < len(column) and column[i] is not old and by(column[i]) == by(old):
+                i += 1
+            if i < len(column) and column[i] is old:
+                del column[i]
+                self.shown -= 1
+            elif self.matches(old):
+                return False  # not where it should stand: lay out afresh
+        if self.matches(new):
+            lane = lanes.get(new.scale)
+            if lane is None:
+                return False  # a scale the layout has no lane for yet
+            insort(lane.columns[new.column], new, key=by)  # after its equals, as ``put`` sorts it
+            self.shown += 1
+        self.starts, y = [], 0
+        for lane in self.lanes:
+            self.starts.append(y)
+            y += lane.lines
+        self.height = y
+        self._positions = None
+        return True
+
     def remove(self, key: str) -> None:
         self._unsort(self.cards.pop(key, None))
         self._last = None
