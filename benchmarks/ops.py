@@ -1,7 +1,9 @@
 """In-process figures, in one warm process: the reminder sweep, and the ``cycles`` commands for
 export, review and import called as the command line calls them (``tui.cli.main``), with every
 module they import loaded beforehand. So these figures are the work itself, without interpreter
-start-up and imports; ``benchmarks.run`` also times the same commands as subprocesses.
+start-up and imports; ``benchmarks.run`` also times the same commands as subprocesses. The JSON
+export is timed cold (``export_json_cold``: the first run with no stored cycle documents, which
+builds and stores them) and warm (``export_json``: the median of the runs after it).
 
     python -m benchmarks.ops --db URL --now ISO --dir DIR [--fresh URL ...] [--repeat N]
 
@@ -54,6 +56,20 @@ def cli(args: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def forget_documents(url: str) -> None:
+    """Delete the stored cycle documents (derived data), so that the next JSON export is cold."""
+    from sqlalchemy import text
+
+    from storage.store import Store
+
+    store = Store.open(url)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(text("DELETE FROM cycle_document"))
+    finally:
+        store.close()
+
+
 def step(out: dict[str, Any], name: str, fn: Callable[[], Any]) -> None:
     try:
         out[name] = fn()
@@ -103,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     for fmt, name in EXPORTS.items():
         path = args.dir / f"inproc-{name}"
         cmd = ["--db", args.db, "export", "--format", fmt, "--out", str(path), "--quiet"]
+        if fmt == "json":
+            # cold: the first export with no stored cycle documents (it stores them); warm: the
+            # median of the runs after it, which read them (``storage.documents``)
+            step(out, "export_json_cold", lambda cmd=cmd: forget_documents(args.db) or cli(cmd))
         step(out, f"export_{fmt}", lambda cmd=cmd: statistics.median(cli(cmd) for _ in range(args.repeat)))
     review = [
         "--db",

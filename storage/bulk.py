@@ -214,6 +214,13 @@ def add_portfolio(session: Session, portfolio: Portfolio) -> None:
         ]
         insert_tuples(session, _LINKS, ("source_id", "target_id", "kind", "created_at", "note"), links)
         insert_tuples(session, _EVENTS, EVENT_FIELDS, event_rows)
+        # History of cycles stored before (the file's events of cycles not in it): their stored
+        # export documents no longer hold all of it (``storage.document_store``).
+        others = {row[0] for row in event_rows} - set(keys)
+        if others:
+            from storage.document_store import forget_keys
+
+            forget_keys(session, others)
 
 
 @contextmanager

@@ -12,14 +12,15 @@ rows into tables (``storage.formats.tabular``); the review reads them as light r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from cycles.review import CycleRecord, DecisionRecord, EvaluationRecord, IterationRecord
 from storage.reading import ALL, Reader, Rows, Selection, instant_datetime, instant_text, read_rows
 from storage.stored_json import Decoder, exact_many
 
 if TYPE_CHECKING:
+    from cycles.review import CycleRecord
     from storage.store import Store
 
 FORMAT_VERSION = 1
@@ -150,15 +151,30 @@ def document(rows: Rows, community: str, *, orphans: bool = True) -> dict[str, A
     doc: dict[str, Any] = {
         "community": community,
         "cycles": cycles,
-        "links": [
-            {"created": instant_text(created), "kind": kind, "note": note, "source": source, "target": target}
-            for source, target, kind, created, note in rows.links
-        ],
+        "links": link_documents(rows.links),
         "version": FORMAT_VERSION,
     }
     if orphans and events:
-        doc["events"] = [e for key in sorted(events) for e in events[key]]
+        doc["events"] = orphan_documents(events)
     return doc
+
+
+def link_documents(links: Sequence[Any]) -> list[dict[str, Any]]:
+    """The document's ``links`` of the link rows (see ``storage.reading.Rows``)."""
+    return [
+        {"created": instant_text(created), "kind": kind, "note": note, "source": source, "target": target}
+        for source, target, kind, created, note in links
+    ]
+
+
+def orphan_documents(events: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The document's top-level ``events``: those of cycles not in it, by cycle key, in order."""
+    return [e for key in sorted(events) for e in events[key]]
+
+
+def event_documents(rows: Rows) -> dict[str, list[dict[str, Any]]]:
+    """The history events of ``rows`` as the document has them, by cycle key, in order."""
+    return _events(rows)
 
 
 def read_document(
@@ -176,6 +192,8 @@ def read_document(
 def review_records(rows: Rows) -> list[CycleRecord]:
     """Light records of ``rows`` for ``cycles.review.build``: plain tuples, not validated again
     (the rows were valid when written), which for 100,000 iterations is seconds faster."""
+    from cycles.review import CycleRecord, DecisionRecord, EvaluationRecord, IterationRecord
+
     its: dict[str, list[IterationRecord]] = defaultdict(list)
     js = Decoder()
     dt = instant_datetime

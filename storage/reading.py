@@ -62,16 +62,22 @@ ALL = Selection()
 class Reader:
     """Queries in one read-only snapshot, through a DBAPI connection; rows are plain tuples."""
 
-    def __init__(self, connection: Any, backend: str, *, owned: bool = False) -> None:
+    def __init__(self, connection: Any, backend: str, *, owned: bool = False, url: str | None = None) -> None:
         self.connection = connection
         self.backend = backend
         self.owned = owned  # close the connection with the reader
+        self.url = url  # the URL it was opened on by ``direct_reader`` (a writer may open it again)
 
-    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        """The rows of ``sql``, whose parameters are written ``?`` (any driver)."""
+    def all(self, sql: str, params: Sequence[Any] = (), *, binary: bool = False) -> list[Any]:
+        """The rows of ``sql``, whose parameters are written ``?`` (any driver). ``binary``: on
+        PostgreSQL in the binary format (bytea arrives as it is, not as hex text to decode)."""
         if self.backend != "sqlite":
             sql = sql.replace("%", "%%").replace("?", "%s")
-        cursor = self.connection.cursor()
+        cursor = (
+            self.connection.cursor(binary=True)
+            if binary and self.backend == "postgresql"
+            else self.connection.cursor()
+        )
         try:
             cursor.execute(sql, tuple(params))
             return cursor.fetchall()
@@ -150,7 +156,7 @@ def direct_reader(url: str) -> Reader | None:
             conn.execute("BEGIN")  # one snapshot for all the queries (WAL)
         except sqlite3.Error:
             return None
-        reader = Reader(conn, "sqlite", owned=True)
+        reader = Reader(conn, "sqlite", owned=True, url=url)
     else:
         pg = fastread_pg.connect(url)  # at the current schema, else None
         if pg is None:
@@ -160,7 +166,7 @@ def direct_reader(url: str) -> Reader | None:
         pg.autocommit = False  # one snapshot for all the queries
         pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         pg.read_only = True
-        reader = Reader(pg, "postgresql", owned=True)
+        reader = Reader(pg, "postgresql", owned=True, url=url)
     try:
         revision = reader.all("SELECT version_num FROM alembic_version")
     except Exception:  # no schema yet: the Store creates it
@@ -249,15 +255,24 @@ def _columns(reader: Reader, alias: str, names: Iterable[str]) -> str:
 
 
 def read_rows(
-    source: Reader | Store, selection: Selection = ALL, *, notes: bool = True, events: bool = True
+    source: Reader | Store,
+    selection: Selection = ALL,
+    *,
+    notes: bool = True,
+    events: bool = True,
+    only: Sequence[int] | None = None,
 ) -> Rows:
     """All rows of the selected cycles, in five queries and one snapshot; without their notes or
-    history events when told."""
+    history events when told. With ``only`` (cycle ids), just those of the selected cycles, their
+    notes and events (no orphan events), and no links."""
     if not isinstance(source, Reader):
         with snapshot(source) as reader:
-            return read_rows(reader, selection, notes=notes, events=events)
+            return read_rows(reader, selection, notes=notes, events=events, only=only)
     r = source
     where, params = selection.where("c")
+    if only is not None:
+        where += f" AND c.id IN ({', '.join('?' * len(only))})" if only else " AND 1 = 0"
+        params = params + list(only)
     rows = Rows()
     rows.cycles = r.all(
         f'SELECT {_columns(r, "c", CYCLE_COLUMNS)} FROM cycle c WHERE {where} ORDER BY c."key"', params
@@ -273,6 +288,23 @@ def read_rows(
             f'JOIN cycle c ON c.id = n.cycle_id WHERE {where} ORDER BY c."key", n.iteration, n.at, n.id',
             params,
         )
+    if only is None:
+        rows.links = read_links(r, selection)
+    if events:
+        history = (
+            f"SELECT e.cycle, {r.instant('e.at')}, e.actor, e.action, e.summary, "
+            f"{r.json('e.before')}, {r.json('e.after')} FROM event e"
+        )
+        narrowed = only is not None or not selection.everything
+        if narrowed:
+            history += f' WHERE e.cycle IN (SELECT c."key" FROM cycle c WHERE {where})'
+        rows.events = r.all(history + " ORDER BY e.id", params if narrowed else ())
+    return rows
+
+
+def read_links(r: Reader, selection: Selection = ALL) -> list[Any]:
+    """The links among the selected cycles (see :class:`Rows`)."""
+    where, params = selection.where("c")
     links = (
         f'SELECT s."key", t."key", l.kind, {r.instant("l.created_at")}, l.note FROM link l '
         "JOIN cycle s ON s.id = l.source_id JOIN cycle t ON t.id = l.target_id"
@@ -282,16 +314,16 @@ def read_rows(
         links += f" WHERE l.source_id IN (SELECT c.id FROM cycle c WHERE {where})"
         links += f" AND l.target_id IN (SELECT c.id FROM cycle c WHERE {where})"
         link_params = params + params
-    rows.links = r.all(links + ' ORDER BY s."key", t."key", l.kind', link_params)
-    if events:
-        history = (
-            f"SELECT e.cycle, {r.instant('e.at')}, e.actor, e.action, e.summary, "
-            f"{r.json('e.before')}, {r.json('e.after')} FROM event e"
-        )
-        if not selection.everything:
-            history += f' WHERE e.cycle IN (SELECT c."key" FROM cycle c WHERE {where})'
-        rows.events = r.all(history + " ORDER BY e.id", params if not selection.everything else ())
-    return rows
+    return r.all(links + ' ORDER BY s."key", t."key", l.kind', link_params)
+
+
+def read_orphan_events(r: Reader) -> list[Any]:
+    """The history events of cycles no longer stored (columns as :class:`Rows` events), in order."""
+    return r.all(
+        f"SELECT e.cycle, {r.instant('e.at')}, e.actor, e.action, e.summary, "
+        f"{r.json('e.before')}, {r.json('e.after')} FROM event e "
+        'WHERE NOT EXISTS (SELECT 1 FROM cycle c WHERE c."key" = e.cycle) ORDER BY e.id'
+    )
 
 
 # -- raw values -----------------------------------------------------------------------------------

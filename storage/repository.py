@@ -14,21 +14,19 @@ from cycles.i18n import _
 from cycles.model import (
     SUMMARY_FIELDS,
     Change,
-    Collect,
     Cycle,
     CycleSummary,
-    Decision,
     DueState,
-    Evaluation,
     Event,
     Iteration,
     Link,
     Note,
-    Phase,
     Status,
 )
 from cycles.repository import CycleFilter
 from storage.bulk import insert_rows
+from storage.document_store import forget_ids, forget_keys
+from storage.row_values import build_iteration, cycle_values, event_values, iteration_values, note_values
 from storage.tables import CycleRow, EventRow, IterationRow, LinkRow, NoteRow
 
 C = CycleRow.__table__.c  # type: ignore[attr-defined]
@@ -38,107 +36,6 @@ L = LinkRow.__table__.c  # type: ignore[attr-defined]
 E = EventRow.__table__.c  # type: ignore[attr-defined]
 
 SUMMARY_COLUMNS = tuple(C[name] for name in SUMMARY_FIELDS)
-
-
-def cycle_values(cycle: Cycle) -> dict[str, Any]:
-    return {
-        "key": cycle.key,
-        "name": cycle.name,
-        "activity_type": cycle.activity_type,
-        "scale": cycle.scale,
-        "level": cycle.level,
-        "cadence_days": cycle.cadence_days,
-        "owner": cycle.owner,
-        "owner_email": cycle.owner_email,
-        "stakeholders": list(cycle.stakeholders),
-        "description": cycle.description,
-        "status": cycle.status.value,
-        "created_at": cycle.created_at,
-        "ended_at": cycle.ended_at,
-        "iteration": cycle.current.number,
-        "phase": cycle.phase.value,
-        "due_on": cycle.due_on,
-    }
-
-
-def iteration_values(cycle_id: int, it: Iteration) -> dict[str, Any]:
-    ev, dec = it.evaluation, it.decision
-    return {
-        "cycle_id": cycle_id,
-        "number": it.number,
-        "phase": it.phase.value,
-        "opened_at": it.opened_at,
-        "due_on": it.due_on,
-        "need": it.collect.need,
-        "stakeholders_involved": list(it.collect.stakeholders_involved),
-        "stakeholders_needed": list(it.collect.stakeholders_needed),
-        "preconditions": it.collect.preconditions,
-        "resources": it.collect.resources,
-        "context": it.context,
-        "started_at": it.started_at,
-        "evaluated_at": ev.at if ev else None,
-        "findings": ev.findings if ev else None,
-        "value_levels": list(ev.value_levels) if ev else None,
-        "outcome_levels": list(ev.outcome_levels) if ev else None,
-        "principles": list(ev.principles) if ev else None,
-        "decision": dec.kind.value if dec else None,
-        "rationale": dec.rationale if dec else None,
-        "decided_at": dec.at if dec else None,
-        "route_to": dec.route_to if dec else None,
-    }
-
-
-def note_values(cycle_id: int, number: int, note: Note) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "cycle_id": cycle_id,
-        "iteration": number,
-        "at": note.at,
-        "author": note.author,
-        "text": note.text,
-    }
-
-
-def event_values(event: Event) -> dict[str, Any]:
-    return event.model_dump(mode="python", exclude={"before", "after"}) | {
-        "before": event.before,
-        "after": event.after,
-    }
-
-
-def build_iteration(row: Any, notes: list[Note]) -> Iteration:
-    evaluation = None
-    if row.evaluated_at is not None:
-        evaluation = Evaluation(
-            at=row.evaluated_at,
-            findings=row.findings or "",
-            value_levels=row.value_levels or [],
-            outcome_levels=row.outcome_levels or [],
-            principles=row.principles or [],
-        )
-    decision = None
-    if row.decision is not None:
-        decision = Decision(
-            kind=row.decision, rationale=row.rationale, at=row.decided_at, route_to=row.route_to
-        )
-    return Iteration(
-        number=row.number,
-        phase=Phase(row.phase),
-        opened_at=row.opened_at,
-        due_on=row.due_on,
-        collect=Collect(
-            need=row.need,
-            stakeholders_involved=row.stakeholders_involved,
-            stakeholders_needed=row.stakeholders_needed,
-            preconditions=row.preconditions,
-            resources=row.resources,
-        ),
-        context=row.context,
-        started_at=row.started_at,
-        notes=notes,
-        evaluation=evaluation,
-        decision=decision,
-    )
 
 
 class SqlCycleRepository:
@@ -289,7 +186,8 @@ class SqlCycleRepository:
             self._delete_cycle(key)
         if change.links:
             self._insert_links(change.links)
-        self._insert_events(change.events)
+        # The changed cycle has a new version; new cycles have no stored document yet.
+        self._insert_events(change.events, {cycle.key} | {c.key for c in change.created})
         return cycle.model_copy(update={"version": expected_version + 1})
 
     def add(self, cycles: list[Cycle], links: list[Link], events: list[Event]) -> None:
@@ -318,7 +216,7 @@ class SqlCycleRepository:
             insert_rows(self.session, NoteRow.__table__, notes)  # type: ignore[arg-type, attr-defined]
         # Every cycle here is new, so none of these links can exist yet: no per-link look-up.
         self._insert_links(links, check_existing=False)
-        self._insert_events(events)
+        self._insert_events(events, set(keys))
 
     def _ids(self, keys: Iterable[str]) -> dict[str, int]:
         ids: dict[str, int] = {}
@@ -400,10 +298,16 @@ class SqlCycleRepository:
         self.session.execute(
             delete(LinkRow.__table__).where(or_(L.source_id == cid, L.target_id == cid))  # type: ignore[arg-type, attr-defined]
         )
+        forget_ids(self.session, [cid])  # ON DELETE CASCADE as well; explicit for any connection
         self.session.execute(delete(CycleRow.__table__).where(C.id == cid))  # type: ignore[arg-type, attr-defined]
 
-    def _insert_events(self, events: list[Event]) -> None:
+    def _insert_events(self, events: list[Event], renewed: set[str]) -> None:
+        """Insert ``events``; the stored export documents of their cycles other than ``renewed``
+        (cycles with a new version, or new) no longer hold the whole history: deleted."""
         insert_rows(self.session, EventRow.__table__, [event_values(e) for e in events])  # type: ignore[arg-type, attr-defined]
+        others = {e.cycle for e in events} - renewed
+        if others:
+            forget_keys(self.session, others)
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -117,6 +127,26 @@ class EventRow(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False))
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class CycleDocumentRow(SQLModel, table=True):
+    """Derived data: a cycle's line of the JSON export, stored so that an export is a concatenation
+    (see ``storage.documents``). Valid while ``key`` and ``version`` equal the cycle's; any change
+    to what the line holds bumps the cycle's version or deletes this row."""
+
+    __tablename__ = "cycle_document"
+
+    cycle_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True)
+    )
+    key: str = Field(sa_column=Column(String(80), nullable=False))
+    version: int = Field(sa_column=Column(Integer, nullable=False))
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib, level 1
+    # what the line holds, for the export's summary (``storage.export.counts``)
+    n_iterations: int
+    n_notes: int
+    n_evaluations: int
+    n_events: int
 
 
 class ReminderRow(SQLModel, table=True):

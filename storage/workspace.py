@@ -234,7 +234,8 @@ class Workspace:
         monitoring notes: what a timeline of all cycles draws, read in one unit of work."""
         from sqlalchemy import select
 
-        from storage.repository import C, I, build_iteration
+        from storage.repository import C, I
+        from storage.row_values import build_iteration
         from storage.tables import CycleRow, IterationRow
 
         query = (

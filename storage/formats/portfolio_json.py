@@ -9,14 +9,13 @@ text is UTF-8 (not escaped), datetimes are UTC ISO 8601 with ``Z``, dates ``YYYY
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
 from cycles.errors import ImportFileError
-from storage.export import counts, read_document
 from storage.formats.safety import write_atomic
 from storage.reading import ALL, Reader, Selection
 
@@ -36,14 +35,37 @@ def _encode(value: Any) -> bytes:
     return orjson.dumps(value, option=_SORTED)
 
 
+encode = _encode  # for ``storage.documents``, which stores each cycle's line
+
+
+class Encoded:
+    """A list of the document whose items are encoded already (``_encode`` of each), as ``parts``:
+    a function giving runs of them joined by ``,\\n`` (``storage.documents``, the stored lines)."""
+
+    def __init__(self, count: int, parts: Callable[[], Iterable[bytes]]) -> None:
+        self.count = count
+        self.parts = parts
+
+
 def chunks(doc: dict[str, Any]) -> Iterator[bytes]:
-    """The document as UTF-8 in the layout of the module docstring, piece by piece."""
+    """The document as UTF-8 in the layout of the module docstring, piece by piece. A list may be
+    :class:`Encoded`: the same bytes, as items joined by ``,\\n`` are whatever the batches."""
     yield b"{\n"
     keys = sorted(doc)
     for i, key in enumerate(keys):
         value = doc[key]
         end = b",\n" if i < len(keys) - 1 else b"\n"
-        if isinstance(value, list):
+        if isinstance(value, Encoded):
+            if not value.count:
+                yield _encode(key) + b":[]" + end
+                continue
+            yield _encode(key) + b":[\n"
+            sep = b""
+            for part in value.parts():
+                yield sep + part
+                sep = b",\n"
+            yield b"\n]" + end
+        elif isinstance(value, list):
             if not value:
                 yield _encode(key) + b":[]" + end
                 continue
@@ -73,10 +95,11 @@ def write(doc: dict[str, Any], path: Path) -> None:
 def export(
     source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
 ) -> dict[str, int]:
-    """Write the selected cycles to ``path``; returns how many records of each kind it holds."""
-    doc = read_document(source, community.name, selection)
-    write(doc, path)
-    return counts(doc)
+    """Write the selected cycles to ``path``; returns how many records of each kind it holds.
+    Each cycle's line is its stored document where that is current (``storage.documents``)."""
+    from storage.documents import export_json
+
+    return export_json(source, community.name, path, selection)
 
 
 def load(path: Path) -> Any:

@@ -149,7 +149,7 @@ def register(main: click.Group) -> None:
     ) -> None:
         """Export the portfolio: lossless JSON, CSV or XLSX tables, or the evaluation dates as ICS."""
         from storage.export import document, row_counts
-        from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx
+        from storage.formats import portfolio_csv, portfolio_xlsx
         from storage.formats.tabular import cells
         from storage.reading import event_count, read_rows, reading
 
@@ -164,6 +164,17 @@ def register(main: click.Group) -> None:
                 )
             )
         history = fmt in ("json", "csv")
+        if fmt == "json":
+            # Each cycle's stored line where it is current, the rest built from rows and stored
+            # (storage.documents): the same bytes as the document of the rows.
+            from storage.documents import export_json
+
+            with Steps(1, quiet=quiet) as steps, bulk():
+                steps.step(_("Writing {path}").format(path=path))
+                counts = export_json(context.url, community.name, path, chosen)
+            if not quiet:
+                click.echo(_("Exported {what} to {path}.").format(what=_summary(counts), path=path))
+            return
         with Steps(2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading the portfolio"))
             # The driver alone when the database is at the current schema (no ORM to import).
@@ -174,9 +185,7 @@ def register(main: click.Group) -> None:
             counts = row_counts(rows, orphans=chosen.everything)
             if events is not None:
                 counts["events"] = events
-            if fmt == "json":
-                portfolio_json.write(document(rows, community.name, orphans=chosen.everything), path)
-            elif fmt == "csv":
+            if fmt == "csv":
                 portfolio_csv.write_cells(cells(rows, community), path)
             elif fmt == "xlsx":
                 portfolio_xlsx.write_cells(cells(rows, community, events=False), path)

@@ -1,0 +1,215 @@
+"""Keeping the stored export documents (table ``cycle_document``) true, and storing new ones.
+
+A stored document is a cycle's line of the JSON export, compressed (zlib, level 1), valid while
+its ``key`` and ``version`` equal the cycle's (``storage.documents`` reads it so). Every write
+keeps that true:
+
+- a change through ``SqlCycleRepository.apply`` bumps the changed cycle's version;
+- history events written for any *other* cycle (a link's target, an import's events of a cycle
+  already stored) change that cycle's line without a new version: :func:`forget_keys` deletes its
+  document in the same transaction;
+- a deleted cycle loses its document (``ON DELETE CASCADE``, and :func:`forget_ids` as well), so a
+  cycle made later under the same key, or on SQLite with the same id, never finds it.
+
+New documents are stored after an export's read, in a short write transaction of their own
+(:func:`save`), and only for the cycles that are still as the export read them: same key, same
+version, same latest history event (:func:`marks`). On PostgreSQL that transaction is
+SERIALIZABLE, so a change committed meanwhile makes it fail rather than store a stale line.
+Storing is best effort: the export has its file already; a failure is logged at debug level.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+LEVEL = 1  # zlib level: the bodies are about a quarter of the export's size
+CHUNK = 500  # ids per IN (...) list
+SQLITE_BUSY_S = 1.0  # how long storing waits for another writer before it gives up
+
+Mark = tuple[str, int, int | None]  # key, version, id of the cycle's latest history event
+
+Counts = tuple[int, int, int, int]  # iterations, notes, evaluations, history events in a line
+
+UPSERT = (
+    'INSERT INTO cycle_document (cycle_id, "key", version, body, n_iterations, n_notes, n_evaluations, '
+    "n_events) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    'ON CONFLICT (cycle_id) DO UPDATE SET "key" = excluded."key", version = excluded.version, '
+    "body = excluded.body, n_iterations = excluded.n_iterations, n_notes = excluded.n_notes, "
+    "n_evaluations = excluded.n_evaluations, n_events = excluded.n_events"
+)
+
+
+@dataclass
+class Pending:
+    """Lines built from rows by an export, to be stored: by cycle id, with the marks read in the
+    export's snapshot."""
+
+    lines: dict[int, tuple[bytes, Counts]] = field(default_factory=dict)
+    marks: dict[int, Mark] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+# -- keeping documents true, inside the writer's transaction ---------------------------------------
+
+
+def forget_keys(session: Session, keys: Iterable[str]) -> None:
+    """Delete the stored documents of the cycles ``keys`` (those that exist)."""
+    from sqlalchemy import text
+
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        names = ", ".join(f":k{i}" for i in range(len(chunk)))
+        session.execute(
+            text(
+                "DELETE FROM cycle_document WHERE cycle_id IN "
+                f'(SELECT id FROM cycle WHERE "key" IN ({names}))'
+            ),
+            {f"k{i}": k for i, k in enumerate(chunk)},
+        )
+
+
+def forget_ids(session: Session, ids: Iterable[int]) -> None:
+    """Delete the stored documents of the cycle ids ``ids``."""
+    from sqlalchemy import text
+
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        names = ", ".join(f":i{i}" for i in range(len(chunk)))
+        session.execute(
+            text(f"DELETE FROM cycle_document WHERE cycle_id IN ({names})"),
+            {f"i{i}": v for i, v in enumerate(chunk)},
+        )
+
+
+# -- storing new documents ---------------------------------------------------------------------------
+
+
+def _sql(backend: str, sql: str) -> str:
+    return sql if backend == "sqlite" else sql.replace("%", "%%").replace("?", "%s")
+
+
+def marks(connection: Any, backend: str, ids: Sequence[int]) -> dict[int, Mark]:
+    """Key, version and latest history event of the cycles ``ids`` (those that exist)."""
+    out: dict[int, Mark] = {}
+    cursor = connection.cursor()
+    try:
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            sql = (
+                'SELECT c.id, c."key", c.version, (SELECT max(e.id) FROM event e WHERE e.cycle = c."key") '
+                f"FROM cycle c WHERE c.id IN ({', '.join('?' * len(chunk))})"
+            )
+            cursor.execute(_sql(backend, sql), tuple(chunk))
+            for cid, key, version, last in cursor.fetchall():
+                out[int(cid)] = (key, int(version), None if last is None else int(last))
+    finally:
+        cursor.close()
+    return out
+
+
+def compress(lines: Sequence[bytes]) -> list[bytes]:
+    """The lines compressed, on two threads (zlib lets go of the interpreter while it works)."""
+    if len(lines) < 64:
+        return [zlib.compress(line, LEVEL) for line in lines]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(lambda line: zlib.compress(line, LEVEL), lines, chunksize=64))
+
+
+def store_in(connection: Any, backend: str, pending: Pending) -> int:
+    """Store the pending lines of the cycles still as the export read them, in the caller's open
+    write transaction on the DBAPI ``connection``; how many were stored."""
+    now = marks(connection, backend, sorted(pending.lines))
+    ids = [cid for cid in sorted(pending.lines) if now.get(cid) == pending.marks.get(cid)]
+    if not ids:
+        return 0
+    bodies = compress([pending.lines[cid][0] for cid in ids])
+    rows = [
+        (cid, pending.marks[cid][0], pending.marks[cid][1], body, *pending.lines[cid][1])
+        for cid, body in zip(ids, bodies, strict=True)
+    ]
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(_sql(backend, UPSERT), rows)
+    finally:
+        cursor.close()
+    return len(ids)
+
+
+def save(target: Store | str, pending: Pending) -> int:
+    """Store ``pending`` in its own write transaction, through ``target`` (a Store, or a URL that
+    ``storage.reading.direct_reader`` reads); best effort: 0 when it could not (logged at debug)."""
+    if not pending:
+        return 0
+    try:
+        if isinstance(target, str):
+            return _save_url(target, pending)
+        return _save_store(target, pending)
+    except Exception as exc:  # read-only file, a busy database, a lost race: the export is done anyway
+        log.debug("export documents not stored: %s: %s", type(exc).__name__, exc)
+        return 0
+
+
+def _save_url(url: str, pending: Pending) -> int:
+    from storage import fastread, fastread_pg
+
+    path = fastread.sqlite_file(url)
+    if path is not None:
+        import sqlite3
+
+        conn = sqlite3.connect(str(path), timeout=SQLITE_BUSY_S, isolation_level=None)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                n = store_in(conn, "sqlite", pending)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return n
+        finally:
+            conn.close()
+    info = fastread_pg.conninfo(url)
+    if info is None:
+        return 0
+    import psycopg
+
+    with psycopg.connect(info, connect_timeout=fastread_pg.CONNECT_TIMEOUT_S) as pg:
+        pg.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+        with pg.transaction():
+            return store_in(pg, "postgresql", pending)
+
+
+def _save_store(store: Store, pending: Pending) -> int:
+    from storage.engine import WRITE
+
+    with store.engine.execution_options(**{WRITE: True}).connect() as conn:
+        driver: Any = conn.connection.dbapi_connection
+        sqlite = store.backend == "sqlite"
+        if sqlite:
+            driver.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_S * 1000)}")
+        try:
+            with conn.begin():
+                return store_in(driver, store.backend, pending)
+        finally:
+            if sqlite:
+                from storage.engine import BUSY_TIMEOUT_MS
+
+                driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -1,0 +1,203 @@
+"""The JSON export as a concatenation of stored cycle documents.
+
+Each cycle's line of the JSON export (``portfolio_json._encode`` of its part of
+``storage.export.document``) is kept in the table ``cycle_document``, compressed, with the cycle's
+key and version when it was made (``storage.document_store`` keeps it true on every write). An
+export reads, in one snapshot: the selected cycles with their stored line where key and version
+still match; the rows of the other cycles only, from which their lines are built exactly as
+before; the links and the history events of cycles no longer stored (small, always from rows);
+and the counts. The file is then the same bytes as the export built from rows. The lines built from rows are
+stored afterwards, in a short write transaction of their own (best effort).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storage.document_store import Counts, Pending, marks, save
+from storage.export import FORMAT_VERSION, document, event_documents, link_documents, orphan_documents
+from storage.formats import portfolio_json
+from storage.reading import (
+    ALL,
+    Reader,
+    Rows,
+    Selection,
+    direct_reader,
+    read_links,
+    read_orphan_events,
+    read_rows,
+    snapshot,
+)
+
+if TYPE_CHECKING:
+    from storage.store import Store
+
+MAX_ONLY = 2000  # more cycles to build than this: read the whole selection's rows instead
+
+
+@dataclass
+class JsonExport:
+    """What an export read: each cycle's line (``packed``: as stored, compressed), the links, the
+    top-level events, the counts, and the lines built from rows that are worth storing."""
+
+    community: str
+    lines: list[bytes] = field(default_factory=list)
+    packed: list[bool] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    orphans: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    pending: Pending = field(default_factory=Pending)
+
+
+def read_export(reader: Reader, community: str, selection: Selection = ALL) -> JsonExport:
+    """The selected cycles' export, read in the reader's one snapshot (see the module docstring)."""
+    r = reader
+    where, params = selection.where("c")
+    found = r.all(
+        'SELECT c.id, c."key", d.body, d.n_iterations, d.n_notes, d.n_evaluations, d.n_events '
+        "FROM cycle c LEFT JOIN cycle_document d "
+        'ON d.cycle_id = c.id AND d."key" = c."key" AND d.version = c.version '
+        f'WHERE {where} ORDER BY c."key"',
+        params,
+        binary=True,
+    )
+    out = JsonExport(community)
+    stale = [(row[0], row[1]) for row in found if row[2] is None]
+    built = _build(r, community, selection, stale, out.pending) if stale else {}
+    totals = [0, 0, 0, 0]
+    for _, key, body, *numbers in found:
+        if body is None:
+            line, numbers = built[key]
+            out.lines.append(line)
+            out.packed.append(False)
+        else:
+            out.lines.append(bytes(body))
+            out.packed.append(True)
+        for i, n in enumerate(numbers):
+            totals[i] += n
+    out.links = link_documents(read_links(r, selection))
+    if selection.everything:
+        out.orphans = _orphans(r, {row[1] for row in found})
+    its, notes, evaluations, events = totals
+    out.counts = {
+        "cycles": len(found),
+        "iterations": its,
+        "notes": notes,
+        "evaluations": evaluations,
+        "links": len(out.links),
+        "events": events + len(out.orphans),
+    }
+    return out
+
+
+def _orphans(r: Reader, keys: set[str]) -> list[dict[str, Any]]:
+    """The top-level events: the history of cycles no longer stored (not in ``keys``, all the
+    cycles). Their keys are found in the index of the event table first: usually there are none."""
+    if all(row[0] in keys for row in r.all("SELECT DISTINCT e.cycle FROM event e")):
+        return []
+    return orphan_documents(event_documents(Rows(events=read_orphan_events(r))))
+
+
+def _build(
+    r: Reader, community: str, selection: Selection, stale: list[tuple[int, str]], pending: Pending
+) -> dict[str, tuple[bytes, Counts]]:
+    """The lines of the ``stale`` cycles (id, key) built from their rows, with their counts, by
+    key; noted in ``pending`` with the marks that storing them checks."""
+    ids = [cid for cid, _ in stale]
+    pending.marks = marks(r.connection, r.backend, ids)
+    if len(stale) <= MAX_ONLY:
+        rows = read_rows(r, selection, only=ids)
+    else:
+        rows = _only(read_rows(r, selection), {key for _, key in stale})
+    built = {}
+    for c in document(rows, community, orphans=False)["cycles"]:
+        its = c["iterations"]
+        numbers = (
+            len(its),
+            sum(len(it["notes"]) for it in its),
+            sum(1 for it in its if "evaluation" in it),
+            len(c["events"]),
+        )
+        built[c["key"]] = (portfolio_json.encode(c), numbers)
+    pending.lines = {cid: built[key] for cid, key in stale}
+    return built
+
+
+def _only(rows: Rows, keys: set[str]) -> Rows:
+    """``rows`` of the cycles ``keys`` only (their notes and events; no links)."""
+    return Rows(
+        cycles=[c for c in rows.cycles if c[0] in keys],
+        iterations=[i for i in rows.iterations if i[0] in keys],
+        notes=[n for n in rows.notes if n[0] in keys],
+        events=[e for e in rows.events if e[0] in keys],
+    )
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+
+def parts(lines: Sequence[bytes], packed: Sequence[bool]) -> Iterator[bytes]:
+    """The lines joined by ``,\\n`` in batches, the stored ones decompressed. (On worker threads it
+    was no faster on two busy cores: the writer waits on the disk, not on the interpreter.)"""
+    size = portfolio_json.BATCH
+    inflate = zlib.decompress
+    for start in range(0, len(lines), size):
+        end = min(start + size, len(lines))
+        yield b",\n".join([inflate(lines[i]) if packed[i] else lines[i] for i in range(start, end)])
+
+
+def document_of(made: JsonExport) -> dict[str, Any]:
+    """The portfolio document of ``made`` for ``portfolio_json.chunks`` (cycles pre-encoded)."""
+    doc: dict[str, Any] = {
+        "community": made.community,
+        "cycles": portfolio_json.Encoded(len(made.lines), lambda: parts(made.lines, made.packed)),
+        "links": made.links,
+        "version": FORMAT_VERSION,
+    }
+    if made.orphans:
+        doc["events"] = made.orphans
+    return doc
+
+
+def write(made: JsonExport, path: Path) -> None:
+    portfolio_json.write(document_of(made), path)
+
+
+def export_json(
+    source: Reader | Store | str, community: str, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
+    """Write the JSON export of the selected cycles to ``path`` (see the module docstring), then
+    store the lines built from rows; how many records of each kind it holds. ``source`` is a URL
+    (read with the driver alone when it can, else through a Store, which migrates), a Store, or a
+    Reader (lines are stored only when it was opened on a URL by ``direct_reader``)."""
+    target: Store | str | None
+    if isinstance(source, str):
+        reader = direct_reader(source)
+        if reader is None:
+            from storage.store import Store
+
+            store = Store.open(source)
+            try:
+                return export_json(store, community, path, selection)
+            finally:
+                store.close()
+        try:
+            made = read_export(reader, community, selection)
+        finally:
+            reader.close()
+        target = source
+    elif isinstance(source, Reader):
+        made = read_export(source, community, selection)
+        target = source.url
+    else:
+        with snapshot(source) as reader:
+            made = read_export(reader, community, selection)
+        target = source
+    write(made, path)
+    if target is not None:
+        save(target, made.pending)
+    return made.counts

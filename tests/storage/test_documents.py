@@ -1,0 +1,292 @@
+"""The JSON export from stored cycle documents (``storage.documents``) is byte for byte the export
+built from rows, after any sequence of real operations, on SQLite and PostgreSQL; a stale stored
+document is never used; storing is best effort."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from cycles.community import Community
+from cycles.model import DecisionKind, LinkKind
+from storage import document_store, documents
+from storage.export import counts, document
+from storage.formats import portfolio_json
+from storage.reading import ALL, Selection, direct_reader, read_rows, snapshot
+from storage.store import Store
+from storage.workspace import Workspace
+from tests.conftest import FrozenClock
+
+SELECTIONS = [ALL, Selection(scales=("inhoud",)), Selection(types=("funding-route", "event"))]
+
+
+def from_rows(store: Store, path: Path, selection: Selection = ALL) -> bytes:
+    """The export as built from rows, as it was before stored documents."""
+    doc = document(read_rows(store, selection), "SPARK", orphans=selection.everything)
+    portfolio_json.write(doc, path)
+    return path.read_bytes()
+
+
+def stored(store: Store) -> dict[str, tuple[int, int]]:
+    """The stored documents: key -> (version stored, the cycle's version)."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                'SELECT d."key", d.version, c.version FROM cycle_document d JOIN cycle c ON c.id = d.cycle_id'
+            )
+        )
+        return {k: (int(v), int(cv)) for k, v, cv in rows}
+
+
+def check(source: Store | str, store: Store, tmp_path: Path, selection: Selection = ALL) -> None:
+    """Export twice (the first fills the store, the second reads it): both equal the export from
+    rows, and the counts are those of the document."""
+    expected = from_rows(store, tmp_path / "rows.json", selection)
+    for name in ("first.json", "second.json"):
+        out = tmp_path / name
+        made = documents.export_json(source, "SPARK", out, selection)
+        assert out.read_bytes() == expected
+        assert made == counts(json.loads(expected))
+    kept = stored(store)
+    keys = [c[0] for c in read_rows(store, selection, notes=False, events=False).cycles]
+    assert all(kept.get(k, (0, 1))[0] == kept.get(k, (0, 1))[1] for k in keys), "every line is stored"
+
+
+def everything(source: Store | str, store: Store, tmp_path: Path) -> None:
+    for selection in SELECTIONS:
+        check(source, store, tmp_path, selection)
+
+
+def test_stored_export_equals_the_export_from_rows_after_every_operation(
+    db_url: str, store: Store, ws: Workspace, clock: FrozenClock, tmp_path: Path
+) -> None:
+    def tick() -> None:
+        clock.advance(hours=5)
+
+    everything(store, store, tmp_path)  # empty
+    ws.create(name="Nano AI", activity_type="nanomodule", key="nano", owner="Anouk")
+    ws.create(name="Open coffee", activity_type="event", key="coffee")
+    ws.create(name="Subsidy", activity_type="funding-route", key="fund")
+    everything(store, store, tmp_path)
+    steps = [
+        lambda: ws.edit("nano", description="Directors ✓", stakeholders=["a", "b"]),
+        lambda: ws.collect("nano", need="Insight", resources="@budget"),
+        lambda: ws.start("nano", "Eindhoven"),
+        lambda: ws.note("nano", "Liked it\nsecond line"),
+        lambda: ws.start("coffee", "Bouw"),
+        lambda: ws.evaluate("nano", findings="Good", value_levels=["immediate"], principles=["radar"]),
+        lambda: ws.decide("nano", DecisionKind.NEXT, "Again"),
+        lambda: ws.start("nano", "Helmond"),
+        lambda: ws.evaluate("nano", findings="Deeper", outcome_levels=["meso"]),
+        lambda: ws.decide("nano", DecisionKind.ROUTE, "Train", route_key="nano-t", route_type="training"),
+        lambda: ws.link("coffee", "nano", LinkKind.RELATED, note="see"),
+        lambda: ws.undo("coffee"),  # the link
+        lambda: ws.link("coffee", "nano", LinkKind.RELATED, note="again"),
+        lambda: ws.undo("nano"),  # the route: nano-t is deleted, its history stays (orphan)
+        lambda: ws.start("fund", "Subsidy A"),
+        lambda: ws.evaluate("fund", findings="Ends"),
+        lambda: ws.decide("fund", DecisionKind.DROP, "Over"),
+        lambda: ws.undo("fund"),
+        lambda: ws.decide("nano", DecisionKind.ROUTE, "Again a training", route_key="nano-t"),
+        lambda: ws.collect("nano-t", need="the new one"),
+        lambda: ws.start("nano-t", "Tilburg"),
+        lambda: ws.note("nano-t", "the new one"),
+    ]
+    for step in steps:
+        tick()
+        step()
+        everything(store, store, tmp_path)
+    everything(db_url, store, tmp_path)  # through the URL: the driver alone, stored by the driver
+    # and an import into the same database, then every export again
+    portfolio_json.export(store, ws.community, tmp_path / "all.json")
+    target = Store.open(f"sqlite:///{tmp_path / 'copy.db'}")
+    try:
+        Workspace(target, ws.community, actor="x", clock=clock).import_portfolio(
+            portfolio_json.read(tmp_path / "all.json", ws.community)
+        )
+        everything(target, target, tmp_path)
+        check(target, target, tmp_path)
+        assert (tmp_path / "second.json").read_bytes() == (tmp_path / "all.json").read_bytes()
+    finally:
+        target.close()
+
+
+def test_a_deleted_route_and_its_successor_under_the_same_key_never_share_a_document(
+    store: Store, ws: Workspace, clock: FrozenClock, tmp_path: Path
+) -> None:
+    ws.create(name="Sat", activity_type="satellite", key="sat")
+    ws.start("sat", "DomeX")
+    ws.evaluate("sat", findings="Try elsewhere")
+    ws.decide("sat", DecisionKind.ROUTE, "Pilot", route_key="sat-2")
+    check(store, store, tmp_path)
+    assert "sat-2" in stored(store)
+    ws.undo("sat")  # deletes sat-2 (version 1) and its document
+    assert "sat-2" not in stored(store)
+    ws.decide("sat", DecisionKind.ROUTE, "Pilot", route_key="sat-2")  # same clock, same key
+    check(store, store, tmp_path)
+
+
+def test_a_stale_document_is_rebuilt_and_replaced(store: Store, ws: Workspace, tmp_path: Path) -> None:
+    ws.create(name="A", activity_type="event", key="a")
+    ws.create(name="B", activity_type="event", key="b")
+    check(store, store, tmp_path)
+    with store.engine.begin() as conn:  # a document of another version, with a wrong body
+        conn.execute(
+            text("UPDATE cycle_document SET version = version + 7, body = :body WHERE \"key\" = 'a'"),
+            {"body": zlib.compress(b'{"key":"wrong"}')},
+        )
+        conn.execute(text("UPDATE cycle SET version = version + 1 WHERE \"key\" = 'b'"))  # a newer cycle
+    check(store, store, tmp_path)
+    assert stored(store) == {"a": (1, 1), "b": (2, 2)}
+
+
+def test_history_added_to_a_stored_cycle_by_an_import_forgets_its_document(
+    store: Store, ws: Workspace, community: Community, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """An import's top-level events of a cycle already stored make its line longer, with no new
+    version: its stored document goes."""
+    source = Store.open(f"sqlite:///{tmp_path / 'source.db'}")
+    try:
+        there = Workspace(source, community, actor="x", clock=clock)
+        there.create(name="Sat", activity_type="satellite", key="sat")
+        there.start("sat", "DomeX")
+        there.evaluate("sat", findings="Try elsewhere")
+        there.decide("sat", DecisionKind.ROUTE, "Pilot", route_key="sat-2")
+        there.undo("sat")
+        portfolio_json.export(source, community, tmp_path / "with-orphans.json")
+    finally:
+        source.close()
+    assert b'"events":[' in (tmp_path / "with-orphans.json").read_bytes()
+    ws.create(name="Sat two", activity_type="satellite", key="sat-2")
+    check(store, store, tmp_path)
+    assert "sat-2" in stored(store)
+    ws.import_portfolio(portfolio_json.read(tmp_path / "with-orphans.json", community))
+    assert "sat-2" not in stored(store)
+    check(store, store, tmp_path)
+
+
+def test_many_stale_cycles_are_read_by_selection(
+    store: Store, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "MAX_ONLY", 1)
+    for key in ("a", "b", "c"):
+        ws.create(name=key.upper(), activity_type="event", key=key)
+        ws.start(key, "here")
+        ws.note(key, f"note on {key}")
+    check(store, store, tmp_path)
+    ws.note("b", "later")
+    ws.note("c", "later")
+    check(store, store, tmp_path, Selection(types=("event",)))
+
+
+def test_a_change_between_the_read_and_the_store_is_not_stored(
+    db_url: str, store: Store, ws: Workspace, tmp_path: Path
+) -> None:
+    ws.create(name="A", activity_type="event", key="a")
+    ws.create(name="B", activity_type="event", key="b")
+    with snapshot(store) as reader:
+        made = documents.read_export(reader, "SPARK")
+    ws.start("a", "meanwhile")  # a new version and a new event
+    assert document_store.save(db_url, made.pending) == 1  # b only
+    assert set(stored(store)) == {"b"}
+    check(store, store, tmp_path)
+
+
+def test_a_locked_database_still_exports(
+    sqlite_url: str, community: Community, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(sqlite_url)
+    try:
+        Workspace(store, community, actor="a", clock=clock).create(name="A", activity_type="event", key="a")
+        expected = from_rows(store, tmp_path / "rows.json")
+    finally:
+        store.close()
+    monkeypatch.setattr(document_store, "SQLITE_BUSY_S", 0.0)
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the database
+        made = documents.export_json(sqlite_url, "SPARK", tmp_path / "out.json")
+        assert (tmp_path / "out.json").read_bytes() == expected and made["cycles"] == 1
+        holder.execute("ROLLBACK")
+        assert holder.execute("SELECT count(*) FROM cycle_document").fetchone() == (0,)
+    finally:
+        holder.close()
+
+
+def test_a_read_only_database_file_still_exports(
+    sqlite_url: str, community: Community, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(sqlite_url)
+    try:
+        Workspace(store, community, actor="a", clock=clock).create(name="A", activity_type="event", key="a")
+        expected = from_rows(store, tmp_path / "rows.json")
+    finally:
+        store.close()
+    db = Path(sqlite_url.removeprefix("sqlite:///"))
+    real_connect = sqlite3.connect
+
+    def read_only(database: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+        # root ignores file modes: open every connection read-only, as for a user without rights
+        uri = database if str(database).startswith("file:") else f"file:{database}?mode=ro"
+        kwargs["uri"] = True
+        return real_connect(uri, *args, **kwargs)  # type: ignore[arg-type]
+
+    db.chmod(0o444)
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    try:
+        made = documents.export_json(sqlite_url, "SPARK", tmp_path / "out.json")
+        assert (tmp_path / "out.json").read_bytes() == expected and made["cycles"] == 1
+    finally:
+        monkeypatch.undo()
+        db.chmod(0o600)
+    reader = direct_reader(sqlite_url)
+    assert reader is not None
+    try:
+        assert reader.all("SELECT count(*) FROM cycle_document") == [(0,)]
+    finally:
+        reader.close()
+
+
+def test_upgrading_a_0002_database_adds_the_table_and_exports_the_same(
+    db_url: str, community: Community, clock: FrozenClock, tmp_path: Path
+) -> None:
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+
+    from storage.engine import make_engine
+    from storage.migrate import HEAD, MIGRATIONS, current_revision, upgrade
+    from storage.tables import metadata
+
+    engine = make_engine(db_url)
+    upgrade(engine, target="0002")
+    old = Workspace(Store(engine), community, actor="ann", clock=clock)
+    old.create(name="Kept", activity_type="event", key="kept")
+    old.start("kept", "here")
+    old.note("kept", "a note")
+    engine.dispose()
+    store = Store.open(db_url)  # migrates
+    try:
+        assert current_revision(store.engine) == HEAD
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        assert [d for d in diff if "cycle_document" in repr(d)] == []
+        check(store, store, tmp_path)
+        assert set(stored(store)) == {"kept"}
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+        assert current_revision(store.engine) == "0002"
+        upgrade(store.engine)
+        assert current_revision(store.engine) == HEAD and stored(store) == {}
+        check(store, store, tmp_path)
+    finally:
+        store.close()
