@@ -118,8 +118,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from cycles import review
-    from storage.export import read_document, read_review_records
+    from storage.export import read_document
     from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx, review_html, review_xlsx
+    from storage.review_read import read_review_records
     from storage.store import Store
     from storage.workspace import Workspace
 

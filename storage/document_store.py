@@ -67,36 +67,27 @@ class Pending:
 
 def forget_keys(session: Session, keys: Iterable[str]) -> None:
     """Delete the stored documents of the cycles ``keys`` (those that exist)."""
-    from sqlalchemy import text
-
-    wanted = sorted(set(keys))
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        names = ", ".join(f":k{i}" for i in range(len(chunk)))
-        session.execute(
-            text(
-                "DELETE FROM cycle_document WHERE cycle_id IN "
-                f'(SELECT id FROM cycle WHERE "key" IN ({names}))'
-            ),
-            {f"k{i}": k for i, k in enumerate(chunk)},
-        )
+    _forget(session, 'cycle_id IN (SELECT id FROM cycle WHERE "key" IN ({}))', keys)
 
 
 def forget_ids(session: Session, ids: Iterable[int]) -> None:
     """Delete the stored documents of the cycle ids ``ids``."""
+    _forget(session, "cycle_id IN ({})", ids)
+
+
+def _forget(session: Session, condition: str, values: Iterable[Any]) -> None:
+    """Delete the stored documents where ``condition`` holds for one chunk of ``values`` at a time
+    (``{}`` in it stands for the chunk's parameters)."""
     from sqlalchemy import text
 
-    wanted = sorted(set(ids))
+    wanted = sorted(set(values))
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        names = ", ".join(f":i{i}" for i in range(len(chunk)))
+        names = ", ".join(f":v{i}" for i in range(len(chunk)))
         session.execute(
-            text(f"DELETE FROM cycle_document WHERE cycle_id IN ({names})"),
-            {f"i{i}": v for i, v in enumerate(chunk)},
+            text(f"DELETE FROM cycle_document WHERE {condition.format(names)}"),
+            {f"v{i}": v for i, v in enumerate(chunk)},
         )
-
-
-# -- storing new documents ---------------------------------------------------------------------------
 
 
 def _sql(backend: str, sql: str) -> str:

@@ -1,26 +1,24 @@
-"""The portfolio document and the review's records, built from the rows read for export.
+"""The portfolio document, built from the rows read for export.
 
 The rows are read by ``storage.reading`` (one query per table, in one read-only snapshot). The
 document is the shape of the JSON export and of the portfolio import format
 (``cycles.portfolio``), with stable ordering and without volatile fields (database ids, row
 versions), so that export, import, export gives identical bytes; its stored JSON is decoded by
 ``storage.stored_json`` so that orjson writes it exactly. The CSV and XLSX exports flatten the same
-rows into tables (``storage.formats.tabular``); the review reads them as light records
-(:func:`read_review_records`).
+rows into tables (``storage.formats.tabular``); the review reads only the columns it uses
+(``storage.review_read``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from storage.reading import ALL, Reader, Rows, Selection, instant_datetime, instant_text, read_rows
+from storage.reading import ALL, Reader, Rows, Selection, instant_text, read_rows
 from storage.stored_json import Decoder, exact_many
 
 if TYPE_CHECKING:
-    from cycles.review import CycleRecord
     from storage.store import Store
 
 FORMAT_VERSION = 1
@@ -184,57 +182,6 @@ def read_document(
     history events when ``history`` is false (the calendar needs neither)."""
     rows = read_rows(source, selection, notes=history, events=history)
     return document(rows, community, orphans=selection.everything and history)
-
-
-# -- records for the review --------------------------------------------------------------------------
-
-
-def review_records(rows: Rows) -> list[CycleRecord]:
-    """Light records of ``rows`` for ``cycles.review.build``: plain tuples, not validated again
-    (the rows were valid when written), which for 100,000 iterations is seconds faster."""
-    from cycles.review import CycleRecord, DecisionRecord, EvaluationRecord, IterationRecord
-
-    its: dict[str, list[IterationRecord]] = defaultdict(list)
-    js = Decoder()
-    dt = instant_datetime
-    days: dict[str, date] = {}
-    for r in rows.iterations:
-        (key, number, opened, due, _, _, _, _, _, _, _, evaluated, _, values, outcomes, principles,
-         decision, rationale, decided, route_to) = r  # fmt: skip
-        if due.__class__ is str:
-            day = days.get(due)
-            if day is None:
-                day = days[due] = date.fromisoformat(due[:10])
-        else:
-            day = due
-        its[key].append(
-            IterationRecord(
-                number,
-                dt(opened),
-                day,
-                None
-                if evaluated is None
-                else EvaluationRecord(
-                    dt(evaluated), _plain(js[values]), _plain(js[outcomes]), _plain(js[principles])
-                ),
-                None if decision is None else DecisionRecord(dt(decided), decision, rationale, route_to),
-            )
-        )
-    return [
-        CycleRecord(c[0], c[1], c[10], c[2], c[5], dt(c[9]), dt(c[11]), its[c[0]])
-        for c in rows.cycles
-        if its.get(c[0])
-    ]
-
-
-def _plain(value: Any) -> list[str]:
-    """A decoded list for the review (an exact-bytes fragment or null counts as empty)."""
-    return value if value.__class__ is list else []
-
-
-def read_review_records(source: Reader | Store, selection: Selection = ALL) -> list[CycleRecord]:
-    """The selected cycles with their iterations, as the review reads them (no notes, no history)."""
-    return review_records(read_rows(source, selection, notes=False, events=False))
 
 
 def counts(doc: dict[str, Any]) -> dict[str, int]:

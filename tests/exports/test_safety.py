@@ -115,7 +115,7 @@ def test_exports_are_readable_by_the_owner_only(filled, out: Path) -> None:
         portfolio_xlsx.export(filled.store, filled.community, out / "p.xlsx")
         calendar_ics.export(filled.store, filled.community, out / "p.ics", now=filled.now())
         from cycles import review
-        from storage.export import read_review_records
+        from storage.review_read import read_review_records
 
         made = review.build(
             read_review_records(filled.store), filled.community, review.period("2026-Q3"), now=filled.now()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.containers import VerticalScroll
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from cycles.model import DecisionKind, Phase
@@ -58,15 +59,21 @@ def lengthen(ws: Workspace, key: str, rounds: int = 12) -> None:
         ws.evaluate(key, findings=f"Findings of round {n + 1}")
 
 
+async def open_cycle(pilot: Pilot[None], key: str) -> CycleScreen:
+    """The cycle screen of ``key``, opened from the board as the user does."""
+    await settle(pilot)
+    await go_to(pilot, key)
+    await press(pilot, "enter")
+    screen = pilot.app.screen
+    assert isinstance(screen, CycleScreen)
+    return screen
+
+
 async def test_cycle_screen_shows_every_iteration_and_all_history(app: CyclesApp, other: Workspace) -> None:
     key = "showcase-boschveld"
     lengthen(other, key)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, key)
-        await press(pilot, "enter")
-        screen = app.screen
-        assert isinstance(screen, CycleScreen)
+        screen = await open_cycle(pilot, key)
         iterations = screen.query_one("#iterations", TextLines)
         shown = iterations.plain
         for n in range(1, 14):
@@ -195,11 +202,7 @@ async def test_a_reused_cycle_screen_starts_at_the_top(app: CyclesApp, other: Wo
     key = "showcase-boschveld"
     lengthen(other, key)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, key)
-        await press(pilot, "enter")
-        screen = app.screen
-        assert isinstance(screen, CycleScreen)
+        screen = await open_cycle(pilot, key)
         detail = screen.query_one("#detail", VerticalScroll)
         detail.scroll_end(animate=False, immediate=True)
         await settle(pilot)
