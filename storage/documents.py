@@ -12,7 +12,6 @@ stored afterwards, in a short write transaction of their own (best effort).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,8 +142,9 @@ def _only(rows: Rows, keys: set[str]) -> Rows:
 def parts(lines: Sequence[bytes], packed: Sequence[bool]) -> Iterator[bytes]:
     """The lines joined by ``,\\n`` in batches, the stored ones decompressed. (On worker threads it
     was no faster on two busy cores: the writer waits on the disk, not on the interpreter.)"""
+    from lz4.block import decompress as inflate
+
     size = portfolio_json.BATCH
-    inflate = zlib.decompress
     for start in range(0, len(lines), size):
         end = min(start + size, len(lines))
         yield b",\n".join([inflate(lines[i]) if packed[i] else lines[i] for i in range(start, end)])

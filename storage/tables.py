@@ -141,7 +141,7 @@ class CycleDocumentRow(SQLModel, table=True):
     )
     key: str = Field(sa_column=Column(String(80), nullable=False))
     version: int = Field(sa_column=Column(Integer, nullable=False))
-    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib, level 1
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # LZ4 (storage.document_store)
     # what the line holds, for the export's summary (``storage.export.counts``)
     n_iterations: int
     n_notes: int

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from pathlib import Path
 
 import pytest
@@ -138,7 +137,7 @@ def test_a_stale_document_is_rebuilt_and_replaced(store: Store, ws: Workspace, t
     with store.engine.begin() as conn:  # a document of another version, with a wrong body
         conn.execute(
             text("UPDATE cycle_document SET version = version + 7, body = :body WHERE \"key\" = 'a'"),
-            {"body": zlib.compress(b'{"key":"wrong"}')},
+            {"body": document_store.compress([b'{"key":"wrong"}'])[0]},
         )
         conn.execute(text("UPDATE cycle SET version = version + 1 WHERE \"key\" = 'b'"))  # a newer cycle
     check(store, store, tmp_path)
