@@ -184,6 +184,15 @@ def edit(cycle: Cycle, community: Community, *, now: datetime, actor: str, **fie
 # -- the three steps ----------------------------------------------------------------------------
 
 
+def _with_own_current(cycle: Cycle) -> Cycle:
+    """A copy of ``cycle`` whose current iteration and top-level fields a transition may change;
+    the earlier iterations, which no transition changes, are the same objects (read-only, as every
+    record is). Quicker than a deep copy of a long cycle: a decision is shown as it is typed."""
+    return cycle.model_copy(
+        update={"iterations": [*cycle.iterations[:-1], cycle.current.model_copy(deep=True)]}
+    )
+
+
 def _step(cycle: Cycle, action: str, now: datetime, actor: str, summary: str, apply: object) -> Change:
     utc_datetime(now)
     _require(cycle, action)
@@ -308,7 +317,7 @@ def decide(
     _require(cycle, "decide")
     if not why.strip():
         raise TransitionError(_("{key}: a decision needs a rationale (--why)").format(key=cycle.key))
-    new = cycle.model_copy(deep=True)
+    new = _with_own_current(cycle)
     n = cycle.current.number
     decision = Decision(kind=kind, rationale=why.strip(), at=now)
     numbers = [n]

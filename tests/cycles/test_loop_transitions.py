@@ -530,3 +530,20 @@ def test_a_cycle_cannot_be_linked_to_itself(walk: Walk, clock: Callable[[], date
 @pytest.mark.parametrize(("text", "slug"), [("Biobased Boschveld!", "biobased-boschveld"), ("???", "cycle")])
 def test_slugify_makes_keys_from_names(text: str, slug: str) -> None:
     assert loop.slugify(text) == slug
+
+
+@pytest.mark.parametrize("kind", list(DecisionKind))
+def test_a_decision_leaves_the_cycle_it_was_given_as_it_was(
+    walk: Walk, community: Community, clock: Callable[[], datetime], kind: DecisionKind
+) -> None:
+    """The board shows a decision before it is stored and puts the card back if the store refuses
+    it; undo and conflicts compare with what the user saw: the given cycle never changes."""
+    once = walk("evaluate")
+    twice = loop.decide(once, community, kind=DecisionKind.NEXT, why="on", now=clock(), actor="a").cycle
+    for phase_step in ("collect", "start", "evaluate"):
+        twice = ACTIONS[phase_step](twice, community, clock()).cycle
+    before = twice.model_dump()
+    change = loop.decide(twice, community, kind=kind, why="done", now=clock() + LATER, actor="ann")
+    assert twice.model_dump() == before
+    assert change.cycle.model_dump() != before
+    assert change.cycle.iterations[0] == twice.iterations[0]  # the earlier ones, as they were
