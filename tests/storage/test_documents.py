@@ -196,15 +196,20 @@ def test_a_change_between_the_read_and_the_store_is_not_stored(
     check(store, store, tmp_path)
 
 
+def one_cycle(url: str, community: Community, clock: FrozenClock, tmp_path: Path) -> bytes:
+    """A database of one cycle, and its JSON export built from rows."""
+    store = Store.open(url)
+    try:
+        Workspace(store, community, actor="a", clock=clock).create(name="A", activity_type="event", key="a")
+        return from_rows(store, tmp_path / "rows.json")
+    finally:
+        store.close()
+
+
 def test_a_locked_database_still_exports(
     sqlite_url: str, community: Community, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(sqlite_url)
-    try:
-        Workspace(store, community, actor="a", clock=clock).create(name="A", activity_type="event", key="a")
-        expected = from_rows(store, tmp_path / "rows.json")
-    finally:
-        store.close()
+    expected = one_cycle(sqlite_url, community, clock, tmp_path)
     monkeypatch.setattr(document_store, "SQLITE_BUSY_S", 0.0)
     holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     try:
@@ -220,12 +225,7 @@ def test_a_locked_database_still_exports(
 def test_a_read_only_database_file_still_exports(
     sqlite_url: str, community: Community, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(sqlite_url)
-    try:
-        Workspace(store, community, actor="a", clock=clock).create(name="A", activity_type="event", key="a")
-        expected = from_rows(store, tmp_path / "rows.json")
-    finally:
-        store.close()
+    expected = one_cycle(sqlite_url, community, clock, tmp_path)
     db = Path(sqlite_url.removeprefix("sqlite:///"))
     real_connect = sqlite3.connect
 

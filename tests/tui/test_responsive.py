@@ -93,11 +93,7 @@ async def test_cycle_screen_shows_every_iteration_and_all_history(app: CyclesApp
 
 async def test_a_reused_cycle_screen_shows_only_the_cycle_opened(app: CyclesApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "nano-directors")
-        await press(pilot, "enter")
-        first = app.screen
-        assert isinstance(first, CycleScreen)
+        first = await open_cycle(pilot, "nano-directors")
         assert "Twelve directors signed up" in first.query_one("#iterations", TextLines).plain
         await press(pilot, "escape")
         await go_to(pilot, "visit-kuijpers")
@@ -173,11 +169,7 @@ async def test_a_reused_cycle_screen_read_slowly_shows_loading_and_never_the_cyc
         return detail(key)
 
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "nano-directors")
-        await press(pilot, "enter")
-        first = app.screen
-        assert isinstance(first, CycleScreen)
+        first = await open_cycle(pilot, "nano-directors")
         await press(pilot, "escape")
         monkeypatch.setattr(workspace, "detail", slow_detail)  # type: ignore[attr-defined]
         await go_to(pilot, "visit-kuijpers")
