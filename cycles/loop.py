@@ -185,12 +185,10 @@ def edit(cycle: Cycle, community: Community, *, now: datetime, actor: str, **fie
 
 
 def _with_own_current(cycle: Cycle) -> Cycle:
-    """A copy of ``cycle`` whose current iteration and top-level fields a transition may change;
-    the earlier iterations, which no transition changes, are the same objects (read-only, as every
-    record is). Quicker than a deep copy of a long cycle: a decision is shown as it is typed."""
-    return cycle.model_copy(
-        update={"iterations": [*cycle.iterations[:-1], cycle.current.model_copy(deep=True)]}
-    )
+    """A copy whose current iteration and top-level fields may change; the earlier iterations,
+    which no transition changes, are shared (read-only, as every record). Cheaper than deep."""
+    own = cycle.current.model_copy(deep=True)
+    return cycle.model_copy(update={"iterations": [*cycle.iterations[:-1], own]})
 
 
 def _step(cycle: Cycle, action: str, now: datetime, actor: str, summary: str, apply: object) -> Change:
