@@ -148,11 +148,6 @@ def register(main: click.Group) -> None:
         quiet: bool,
     ) -> None:
         """Export the portfolio: lossless JSON, CSV or XLSX tables, or the evaluation dates as ICS."""
-        from storage.export import document, row_counts
-        from storage.formats import portfolio_csv, portfolio_xlsx
-        from storage.formats.tabular import cells
-        from storage.reading import event_count, read_rows, reading
-
         community = context.community
         clock = _clock()
         chosen = selection(community, scales, types)
@@ -175,6 +170,12 @@ def register(main: click.Group) -> None:
             if not quiet:
                 click.echo(_("Exported {what} to {path}.").format(what=_summary(counts), path=path))
             return
+        # The tables' and the calendar's modules only for them (the JSON export needs none).
+        from storage.export import document, row_counts
+        from storage.formats import portfolio_csv, portfolio_xlsx
+        from storage.formats.tabular import cells
+        from storage.reading import event_count, read_rows, reading
+
         with Steps(2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading the portfolio"))
             # The driver alone when the database is at the current schema (no ORM to import).
