@@ -6,7 +6,7 @@ standard library's sqlite3 and the same SQL as ``SqlCycleRepository.summaries`` 
 two equal). Anything else (another database, an older schema, a missing file) returns None and
 the caller takes the full path, which also migrates.
 
-``first_screen`` reads only what the board's first frame shows: the first cycles of each lane's
+``first_rows`` reads only what the board's first frame shows: the first cycles of each lane's
 columns in the board's default order, and how many cycles each lane and column holds.
 """
 
@@ -81,16 +81,6 @@ Counts = dict[tuple[str, str, str], int]  # (scale, status, phase) -> cycles
 
 
 Rows = list[tuple[Any, ...]]  # in ``cycles.kinds.SUMMARY_FIELDS`` order
-
-
-def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] | None:
-    """``first_rows`` as summaries."""
-    head = first_rows(url, per_phase)
-    if head is None:
-        return None
-    from cycles.model import CycleSummary
-
-    return [CycleSummary.from_row(r) for r in head[0]], head[1]
 
 
 def first_rows(url: str, per_phase: int) -> tuple[Rows, Counts] | None:

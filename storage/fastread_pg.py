@@ -54,18 +54,8 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
     return [CycleSummary.from_row(r) for r in rows]
 
 
-def first_screen(url: str, per_phase: int) -> tuple[list[CycleSummary], Counts] | None:
-    """``first_rows`` as summaries."""
-    head = first_rows(url, per_phase)
-    if head is None:
-        return None
-    from cycles.model import CycleSummary
-
-    return [CycleSummary.from_row(r) for r in head[0]], head[1]
-
-
 def first_rows(url: str, per_phase: int) -> tuple[Rows, Counts] | None:
-    """The twin of :func:`storage.fastread.first_screen`: at least the first ``per_phase`` active
+    """The twin of :func:`storage.fastread.first_rows`: at least the first ``per_phase`` active
     cycles of each scale and phase in the board's default order (due date, undated last, then name
     as ``str.lower`` folds it), and how many cycles there are of each scale, status and phase; None
     when this path cannot answer (see the module doc). The cycles come in the order of

@@ -1,10 +1,10 @@
 """The board's first screenful, read in a thread from the moment the board is asked for.
 
-``storage.fastread.first_screen`` (SQLite at the current schema) reads the cycles a screen shows
+``storage.fastread.first_rows`` (SQLite at the current schema) reads the cycles a screen shows
 and the counts of every lane and column in a few milliseconds, mostly inside SQLite, where other
 threads run on: started before the app's modules are imported, it is done by the time the board
 mounts, whose first frame then shows the cards. On PostgreSQL its twin
-``storage.fastread_pg.first_screen`` does the same with psycopg alone, waiting on the server.
+``storage.fastread_pg.first_rows`` does the same with psycopg alone, waiting on the server.
 Light to import (no Textual, no ORM, no pydantic; psycopg only once a PostgreSQL URL is read): the
 rows are kept as the database gave them, and become ``CycleSummary`` models (pydantic) only when
 ``result`` is first asked for; the quick first frame (``tui.first_board``) draws ``light()``.
@@ -37,9 +37,12 @@ def database_url(workspace: Workspace) -> str:
 def first_screen(url: str, rows: int) -> tuple[list[CycleSummary], Counts] | None:
     """The first screenful from the fast path of the URL's database (SQLite or PostgreSQL), or None
     when neither can answer."""
-    if fastread_pg.conninfo(url) is not None:
-        return fastread_pg.first_screen(url, rows)
-    return fastread.first_screen(url, rows)
+    head = first_rows(url, rows)
+    if head is None:
+        return None
+    from cycles.model import CycleSummary
+
+    return [CycleSummary.from_row(r) for r in head[0]], head[1]
 
 
 def first_rows(url: str, rows: int) -> tuple[Rows, Counts] | None:

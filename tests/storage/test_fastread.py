@@ -69,8 +69,8 @@ def test_fast_path_declines_what_it_cannot_answer(tmp_path: Path, sqlite_url: st
     assert fastread_pg.summaries("postgresql+psycopg2://u@h/db", CycleFilter(), today) is None
     # An empty database, or an older schema, goes the full way (which creates or migrates it).
     assert fastread_pg.summaries(pg_url, CycleFilter(), today) is None
-    assert fastread_pg.first_screen(sqlite_url, 5) is None
-    assert fastread_pg.first_screen(pg_url, 5) is None
+    assert fastread_pg.first_rows(sqlite_url, 5) is None
+    assert fastread_pg.first_rows(pg_url, 5) is None
 
 
 def test_an_older_schema_goes_the_full_way(example_db: str) -> None:
@@ -85,14 +85,14 @@ def test_an_older_schema_goes_the_full_way(example_db: str) -> None:
             conn.execute("UPDATE alembic_version SET version_num = '0001'")
     assert fast(example_db, CycleFilter(), today) is None
     reader = fastread_pg if example_db.startswith("postgres") else fastread
-    assert reader.first_screen(example_db, 5) is None
+    assert reader.first_rows(example_db, 5) is None
 
 
 def test_an_unreachable_server_is_named_without_its_password() -> None:
     url = "postgresql://ann:secret@127.0.0.1:1/test"
     for attempt in (
         lambda: fastread_pg.summaries(url, CycleFilter(), date(2026, 11, 28)),
-        lambda: fastread_pg.first_screen(url, 5),
+        lambda: fastread_pg.first_rows(url, 5),
     ):
         with pytest.raises(StorageError) as caught:
             attempt()

@@ -140,14 +140,14 @@ def test_the_first_screenful_is_the_board_of_every_card(
 
 
 def test_the_first_screenful_needs_the_current_sqlite_schema(tmp_path: Path) -> None:
-    assert fastread.first_screen(f"sqlite:///{tmp_path / 'missing.db'}", 5) is None
-    assert fastread.first_screen("postgresql://u@h/db", 5) is None
+    assert fastread.first_rows(f"sqlite:///{tmp_path / 'missing.db'}", 5) is None
+    assert fastread.first_rows("postgresql://u@h/db", 5) is None
 
 
 def test_the_first_screenful_needs_the_current_postgresql_schema(sqlite_url: str, pg_url: str) -> None:
-    assert fastread_pg.first_screen(sqlite_url, 5) is None
-    assert fastread_pg.first_screen("postgresql+psycopg2://u@h/db", 5) is None
-    assert fastread_pg.first_screen(pg_url, 5) is None  # no schema yet: the full path creates it
+    assert fastread_pg.first_rows(sqlite_url, 5) is None
+    assert fastread_pg.first_rows("postgresql+psycopg2://u@h/db", 5) is None
+    assert fastread_pg.first_rows(pg_url, 5) is None  # no schema yet: the full path creates it
     assert first_screen(pg_url, 5) is None
     with pytest.raises(StorageError):  # as ``fastread_pg.summaries``: FirstRead then reads None
         first_screen("postgresql://tester@127.0.0.1:1/nothing", 5)
