@@ -2,8 +2,9 @@
 export, review and import called as the command line calls them (``tui.cli.main``), with every
 module they import loaded beforehand. So these figures are the work itself, without interpreter
 start-up and imports; ``benchmarks.run`` also times the same commands as subprocesses. The JSON
-export is timed cold (``export_json_cold``: the first run with no stored cycle documents, which
-builds and stores them) and warm (``export_json``: the median of the runs after it).
+and CSV exports are timed cold (``export_json_cold``, ``export_csv_cold``: the first run with no
+stored cycle pieces of the format, which builds and stores them) and warm (``export_json``,
+``export_csv``: the median of the runs after it).
 
     python -m benchmarks.ops --db URL --now ISO --dir DIR [--fresh URL ...] [--repeat N]
 
@@ -56,8 +57,9 @@ def cli(args: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def forget_documents(url: str) -> None:
-    """Delete the stored cycle documents (derived data), so that the next JSON export is cold."""
+def forget_documents(url: str, fmt: str) -> None:
+    """Delete the stored cycle pieces of export format ``fmt`` (derived data), so that its next
+    export is cold."""
     from sqlalchemy import text
 
     from storage.store import Store
@@ -65,7 +67,7 @@ def forget_documents(url: str) -> None:
     store = Store.open(url)
     try:
         with store.engine.begin() as conn:
-            conn.execute(text("DELETE FROM cycle_document"))
+            conn.execute(text("DELETE FROM cycle_document WHERE format = :f"), {"f": fmt})
     finally:
         store.close()
 
@@ -119,10 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     for fmt, name in EXPORTS.items():
         path = args.dir / f"inproc-{name}"
         cmd = ["--db", args.db, "export", "--format", fmt, "--out", str(path), "--quiet"]
-        if fmt == "json":
-            # cold: the first export with no stored cycle documents (it stores them); warm: the
-            # median of the runs after it, which read them (``storage.documents``)
-            step(out, "export_json_cold", lambda cmd=cmd: forget_documents(args.db) or cli(cmd))
+        if fmt in ("json", "csv"):
+            # cold: the first export with no stored cycle pieces (it stores them); warm: the
+            # median of the runs after it, which read them (``storage.documents``, ``csv_pieces``)
+            step(out, f"export_{fmt}_cold", lambda cmd=cmd, f=fmt: forget_documents(args.db, f) or cli(cmd))
         step(out, f"export_{fmt}", lambda cmd=cmd: statistics.median(cli(cmd) for _ in range(args.repeat)))
     review = [
         "--db",

@@ -161,14 +161,19 @@ class Runner:
             commands["review"] = [*db, "review", "--format", "html", "--out", review, "--quiet"]
             from benchmarks.ops import forget_documents
 
-            def cold(_i: int) -> list[str]:
-                forget_documents(url)  # as after a bulk load: no cycle's line stored yet
-                return []
+            for fmt in ("json", "csv"):
 
-            json_cmd = commands["export_json"]
-            attempt(
-                "export_json_cold", lambda: r.__setitem__("export_json_cold", self.wall(json_cmd, 1, cold))
-            )
+                def cold(_i: int, fmt: str = fmt) -> list[str]:
+                    forget_documents(url, fmt)  # as after a bulk load: no cycle's piece stored yet
+                    return []
+
+                name, command = f"export_{fmt}_cold", commands[f"export_{fmt}"]
+                attempt(
+                    name,
+                    lambda name=name, command=command, cold=cold: r.__setitem__(
+                        name, self.wall(command, 1, cold)
+                    ),
+                )
             for name, command in commands.items():
                 attempt(name, lambda name=name, command=command: self.timed(r, name, command))
             source = str(files / "export.json")
@@ -183,7 +188,8 @@ class Runner:
                 r[f"inproc_{name}" if name != "sweep" else "sweep_idle"] = error
             if isinstance(out.get("sweep"), dict):
                 r["sweep_idle"], r["sweep_first"] = out["sweep"]["idle"], out["sweep"]["first"]
-            for name in ("export_json_cold", "export_json", "export_csv", "export_xlsx", "review", "import"):
+            names = ("export_json_cold", "export_json", "export_csv_cold", "export_csv", "export_xlsx")
+            for name in (*names, "review", "import"):
                 if name in out:
                     r[f"inproc_{name}"] = out[name]
 

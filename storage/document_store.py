@@ -1,8 +1,9 @@
 """Keeping the stored export documents (table ``cycle_document``) true, and storing new ones.
 
-A stored document is a cycle's line of the JSON export, compressed (LZ4 block), valid while
-its ``key`` and ``version`` equal the cycle's (``storage.documents`` reads it so). Every write
-keeps that true:
+A stored document is a cycle's piece of an export, compressed (LZ4 block): its line of the JSON
+export (format "json", ``storage.documents``) or its rows of the CSV tables ("csv",
+``storage.csv_pieces``). It is valid while its ``key`` and ``version`` equal the cycle's (the
+exports read it so). Every write keeps that true:
 
 - a change through ``SqlCycleRepository.apply`` bumps the changed cycle's version;
 - history events written for any *other* cycle (a link's target, an import's events of a cycle
@@ -42,9 +43,9 @@ Mark = tuple[str, int, int | None]  # key, version, id of the cycle's latest his
 Counts = tuple[int, int, int, int]  # iterations, notes, evaluations, history events in a line
 
 UPSERT = (
-    'INSERT INTO cycle_document (cycle_id, "key", version, body, n_iterations, n_notes, n_evaluations, '
-    "n_events) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-    'ON CONFLICT (cycle_id) DO UPDATE SET "key" = excluded."key", version = excluded.version, '
+    'INSERT INTO cycle_document (cycle_id, format, "key", version, body, n_iterations, n_notes, '
+    "n_evaluations, n_events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    'ON CONFLICT (cycle_id, format) DO UPDATE SET "key" = excluded."key", version = excluded.version, '
     "body = excluded.body, n_iterations = excluded.n_iterations, n_notes = excluded.n_notes, "
     "n_evaluations = excluded.n_evaluations, n_events = excluded.n_events"
 )
@@ -52,9 +53,10 @@ UPSERT = (
 
 @dataclass
 class Pending:
-    """Lines built from rows by an export, to be stored: by cycle id, with the marks read in the
-    export's snapshot."""
+    """Pieces (``format`` "json": lines; "csv": table rows) built from rows by an export, to be
+    stored: by cycle id, with the marks read in the export's snapshot."""
 
+    format: str = "json"
     lines: dict[int, tuple[bytes, Counts]] = field(default_factory=dict)
     marks: dict[int, Mark] = field(default_factory=dict)
 
@@ -129,7 +131,7 @@ def store_in(connection: Any, backend: str, pending: Pending) -> int:
         return 0
     bodies = compress([pending.lines[cid][0] for cid in ids])
     rows = [
-        (cid, pending.marks[cid][0], pending.marks[cid][1], body, *pending.lines[cid][1])
+        (cid, pending.format, pending.marks[cid][0], pending.marks[cid][1], body, *pending.lines[cid][1])
         for cid, body in zip(ids, bodies, strict=True)
     ]
     cursor = connection.cursor()

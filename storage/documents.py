@@ -12,10 +12,10 @@ stored afterwards, in a short write transaction of their own (best effort).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from storage.document_store import Counts, Pending, marks, save
 from storage.export import FORMAT_VERSION, document, event_documents, link_documents, orphan_documents
@@ -59,7 +59,7 @@ def read_export(reader: Reader, community: str, selection: Selection = ALL) -> J
     found = r.all(
         'SELECT c.id, c."key", d.body, d.n_iterations, d.n_notes, d.n_evaluations, d.n_events '
         "FROM cycle c LEFT JOIN cycle_document d "
-        'ON d.cycle_id = c.id AND d."key" = c."key" AND d.version = c.version '
+        'ON d.cycle_id = c.id AND d.format = \'json\' AND d."key" = c."key" AND d.version = c.version '
         f'WHERE {where} ORDER BY c."key"',
         params,
         binary=True,
@@ -94,11 +94,17 @@ def read_export(reader: Reader, community: str, selection: Selection = ALL) -> J
 
 
 def _orphans(r: Reader, keys: set[str]) -> list[dict[str, Any]]:
-    """The top-level events: the history of cycles no longer stored (not in ``keys``, all the
-    cycles). Their keys are found in the index of the event table first: usually there are none."""
+    """The top-level events: the history of cycles no longer stored."""
+    found = orphan_rows(r, keys)
+    return orphan_documents(event_documents(Rows(events=found))) if found else []
+
+
+def orphan_rows(r: Reader, keys: set[str]) -> list[Any]:
+    """The history events of cycles no longer stored (not in ``keys``, all the cycles), as rows.
+    Their keys are found in the index of the event table first: usually there are none."""
     if all(row[0] in keys for row in r.all("SELECT DISTINCT e.cycle FROM event e")):
         return []
-    return orphan_documents(event_documents(Rows(events=read_orphan_events(r))))
+    return read_orphan_events(r)
 
 
 def _build(
@@ -106,12 +112,7 @@ def _build(
 ) -> dict[str, tuple[bytes, Counts]]:
     """The lines of the ``stale`` cycles (id, key) built from their rows, with their counts, by
     key; noted in ``pending`` with the marks that storing them checks."""
-    ids = [cid for cid, _ in stale]
-    pending.marks = marks(r.connection, r.backend, ids)
-    if len(stale) <= MAX_ONLY:
-        rows = read_rows(r, selection, only=ids)
-    else:
-        rows = _only(read_rows(r, selection), {key for _, key in stale})
+    rows = stale_rows(r, selection, stale, pending)
     built = {}
     for c in document(rows, community, orphans=False)["cycles"]:
         its = c["iterations"]
@@ -124,6 +125,16 @@ def _build(
         built[c["key"]] = (portfolio_json.encode(c), numbers)
     pending.lines = {cid: built[key] for cid, key in stale}
     return built
+
+
+def stale_rows(r: Reader, selection: Selection, stale: list[tuple[int, str]], pending: Pending) -> Rows:
+    """The rows of the ``stale`` cycles (id, key) of the selection, with their notes and events;
+    their marks, which storing their pieces checks, noted in ``pending``."""
+    ids = [cid for cid, _ in stale]
+    pending.marks = marks(r.connection, r.backend, ids)
+    if len(stale) <= MAX_ONLY:
+        return read_rows(r, selection, only=ids)
+    return _only(read_rows(r, selection), {key for _, key in stale})
 
 
 def _only(rows: Rows, keys: set[str]) -> Rows:
@@ -171,9 +182,26 @@ def export_json(
     source: Reader | Store | str, community: str, path: Path, selection: Selection = ALL
 ) -> dict[str, int]:
     """Write the JSON export of the selected cycles to ``path`` (see the module docstring), then
-    store the lines built from rows; how many records of each kind it holds. ``source`` is a URL
-    (read with the driver alone when it can, else through a Store, which migrates), a Store, or a
-    Reader (lines are stored only when it was opened on a URL by ``direct_reader``)."""
+    store the lines built from rows; how many records of each kind it holds. ``source`` as for
+    :func:`export_with`."""
+    made = export_with(source, lambda r: read_export(r, community, selection), lambda m: write(m, path))
+    return made.counts
+
+
+class Made(Protocol):
+    """What an export read: at least the pieces built from rows that are worth storing."""
+
+    pending: Pending
+
+
+M = TypeVar("M", bound=Made)
+
+
+def export_with(source: Reader | Store | str, read: Callable[[Reader], M], write: Callable[[M], None]) -> M:
+    """``read`` the export in one snapshot of ``source``, ``write`` it, then store the pieces it
+    built from rows (best effort); what it read. ``source`` is a URL (read with the driver alone
+    when it can, else through a Store, which migrates), a Store, or a Reader (pieces are stored
+    only when it was opened on a URL by ``direct_reader``)."""
     target: Store | str | None
     if isinstance(source, str):
         reader = direct_reader(source)
@@ -182,22 +210,22 @@ def export_json(
 
             store = Store.open(source)
             try:
-                return export_json(store, community, path, selection)
+                return export_with(store, read, write)
             finally:
                 store.close()
         try:
-            made = read_export(reader, community, selection)
+            made = read(reader)
         finally:
             reader.close()
         target = source
     elif isinstance(source, Reader):
-        made = read_export(source, community, selection)
+        made = read(source)
         target = source.url
     else:
         with snapshot(source) as reader:
-            made = read_export(reader, community, selection)
+            made = read(reader)
         target = source
-    write(made, path)
+    write(made)
     if target is not None:
         save(target, made.pending)
-    return made.counts
+    return made

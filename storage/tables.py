@@ -130,15 +130,18 @@ class EventRow(SQLModel, table=True):
 
 
 class CycleDocumentRow(SQLModel, table=True):
-    """Derived data: a cycle's line of the JSON export, stored so that an export is a concatenation
-    (see ``storage.documents``). Valid while ``key`` and ``version`` equal the cycle's; any change
-    to what the line holds bumps the cycle's version or deletes this row."""
+    """Derived data: a cycle's piece of an export, stored so that an export is a concatenation:
+    its line of the JSON export (``format`` "json", see ``storage.documents``) or its rows of the
+    CSV export's tables ("csv", see ``storage.csv_pieces``). Valid while ``key`` and ``version``
+    equal the cycle's; any change to what the piece holds bumps the cycle's version or deletes
+    the cycle's pieces."""
 
     __tablename__ = "cycle_document"
 
     cycle_id: int = Field(
         sa_column=Column(Integer, ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True)
     )
+    format: str = Field(sa_column=Column(String(8), primary_key=True))
     key: str = Field(sa_column=Column(String(80), nullable=False))
     version: int = Field(sa_column=Column(Integer, nullable=False))
     body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # LZ4 (storage.document_store)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -59,29 +59,61 @@ def write(tables: dict[str, Table], path: Path) -> None:
 
 
 def write_cells(tables: dict[str, Table], path: Path) -> None:
-    """Write tables of cells to a zip archive (``.zip``; compressed in a thread of its own while
-    the next table is built) or into the directory ``path``."""
+    """Write tables of cells to a zip archive or a directory (see :func:`write_parts`)."""
+    write_parts({name: _text_of(name, tables[name]) for name in COLUMNS}, path)
+
+
+def _text_of(name: str, rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    yield buffer.getvalue().encode("utf-8")
+
+
+def header(name: str) -> bytes:
+    """The first bytes of the file of table ``name``: the byte order mark and the header row."""
+    return cells_text(name, []).encode(ENCODING)
+
+
+def write_parts(parts: Mapping[str, Iterable[bytes]], path: Path) -> None:
+    """Write each table's rows, given as pieces of UTF-8 CSV text in order (without the header,
+    which this adds), to a zip archive (``.zip``; compressed in a thread of its own while the
+    next pieces are made) or into the directory ``path``."""
     if path.suffix.lower() == ".zip":
         with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as zf, ZipPipe(zf) as pipe:
             for name in COLUMNS:
-                data = cells_text(name, tables[name]).encode(ENCODING)
                 pipe.member(entry(f"{name}.csv"))
-                pipe.write(data)
+                pipe.write(header(name))
+                for piece in parts[name]:
+                    pipe.write(piece)
         return
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     for name in COLUMNS:
-        data = cells_text(name, tables[name]).encode(ENCODING)
-        write_atomic(path / f"{name}.csv", _writer(data), binary=True)
+        write_atomic(path / f"{name}.csv", _writer(header(name), parts[name]), binary=True)
 
 
-def _writer(data: bytes) -> Callable[[IO[bytes]], object]:
-    return lambda fh: fh.write(data)
+def _writer(first: bytes, rest: Iterable[bytes]) -> Callable[[IO[bytes]], object]:
+    def write(fh: IO[bytes]) -> None:
+        fh.write(first)
+        for piece in rest:
+            fh.write(piece)
+
+    return write
 
 
 def export(
     source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
 ) -> dict[str, int]:
-    """Write the selected cycles to ``path``; returns how many records of each kind it holds."""
+    """Write the selected cycles to ``path``; returns how many records of each kind it holds.
+    Each cycle's rows are its stored piece where that is current (``storage.csv_pieces``)."""
+    from storage.csv_pieces import export_csv
+
+    return export_csv(source, community, path, selection)
+
+
+def export_from_rows(
+    source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
+    """:func:`export` built from the rows alone (the stored pieces are neither read nor made)."""
     with reading(source) as reader:
         rows = read_rows(reader, selection)
     write_cells(cells(rows, community), path)

@@ -1,22 +1,25 @@
-"""The JSON export from stored cycle documents (``storage.documents``) is byte for byte the export
-built from rows, after any sequence of real operations, on SQLite and PostgreSQL; a stale stored
-document is never used; storing is best effort."""
+"""The JSON and CSV exports from stored cycle pieces (``storage.documents``,
+``storage.csv_pieces``) are byte for byte the exports built from rows, after any sequence of real
+operations, on SQLite and PostgreSQL; a stale stored piece is never used; storing is best effort."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from cycles.community import Community
 from cycles.model import DecisionKind, LinkKind
-from storage import document_store, documents
+from storage import csv_pieces, document_store, documents
 from storage.export import counts, document
-from storage.formats import portfolio_json
-from storage.reading import ALL, Selection, direct_reader, read_rows, snapshot
+from storage.formats import portfolio_csv, portfolio_json
+from storage.reading import ALL, Reader, Selection, direct_reader, read_rows, snapshot
 from storage.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
@@ -24,54 +27,93 @@ from tests.conftest import FrozenClock
 SELECTIONS = [ALL, Selection(scales=("inhoud",)), Selection(types=("funding-route", "event"))]
 
 
-def from_rows(store: Store, path: Path, selection: Selection = ALL) -> bytes:
-    """The export as built from rows, as it was before stored documents."""
+@dataclass
+class Format:
+    """One export that is made of stored pieces: how to make it both ways, and to read it."""
+
+    name: str
+    suffix: str
+    rows: Callable[[Store, Path, Selection], dict[str, int]]  # the export built from rows
+    export: Callable[[Store | Reader | str, Path, Selection], dict[str, int]]  # from stored pieces
+    read: Callable[[Reader], Any]  # what the export reads, with its pending pieces
+
+
+def json_rows(store: Store, path: Path, selection: Selection) -> dict[str, int]:
     doc = document(read_rows(store, selection), "SPARK", orphans=selection.everything)
     portfolio_json.write(doc, path)
-    return path.read_bytes()
+    return counts(json.loads(path.read_bytes()))
 
 
-def stored(store: Store) -> dict[str, tuple[int, int]]:
-    """The stored documents: key -> (version stored, the cycle's version)."""
+@pytest.fixture(params=["json", "csv"])
+def fmt(request: pytest.FixtureRequest, community: Community) -> Format:
+    if request.param == "json":
+        return Format(
+            "json",
+            ".json",
+            json_rows,
+            lambda source, path, selection: documents.export_json(source, "SPARK", path, selection),
+            lambda reader: documents.read_export(reader, "SPARK"),
+        )
+    return Format(
+        "csv",
+        ".zip",
+        lambda store, path, selection: portfolio_csv.export_from_rows(store, community, path, selection),
+        lambda source, path, selection: csv_pieces.export_csv(source, community, path, selection),
+        lambda reader: csv_pieces.read_export(reader, community),
+    )
+
+
+def from_rows(
+    fmt: Format, store: Store, path: Path, selection: Selection = ALL
+) -> tuple[bytes, dict[str, int]]:
+    """The export as built from rows, as it was before stored pieces, and its counts."""
+    made = fmt.rows(store, path, selection)
+    return path.read_bytes(), made
+
+
+def stored(store: Store, fmt: str) -> dict[str, tuple[int, int]]:
+    """The stored pieces of the format: key -> (version stored, the cycle's version)."""
     with store.engine.connect() as conn:
         rows = conn.execute(
             text(
-                'SELECT d."key", d.version, c.version FROM cycle_document d JOIN cycle c ON c.id = d.cycle_id'
-            )
+                'SELECT d."key", d.version, c.version FROM cycle_document d '
+                "JOIN cycle c ON c.id = d.cycle_id WHERE d.format = :format"
+            ),
+            {"format": fmt},
         )
         return {k: (int(v), int(cv)) for k, v, cv in rows}
 
 
-def check(source: Store | str, store: Store, tmp_path: Path, selection: Selection = ALL) -> None:
+def check(fmt: Format, source: Store | str, store: Store, tmp_path: Path, selection: Selection = ALL) -> None:
     """Export twice (the first fills the store, the second reads it): both equal the export from
-    rows, and the counts are those of the document."""
-    expected = from_rows(store, tmp_path / "rows.json", selection)
-    for name in ("first.json", "second.json"):
-        out = tmp_path / name
-        made = documents.export_json(source, "SPARK", out, selection)
+    rows, and so do the counts."""
+    expected, expected_counts = from_rows(fmt, store, tmp_path / f"rows{fmt.suffix}", selection)
+    for name in ("first", "second"):
+        out = tmp_path / f"{name}{fmt.suffix}"
+        made = fmt.export(source, out, selection)
         assert out.read_bytes() == expected
-        assert made == counts(json.loads(expected))
-    kept = stored(store)
+        assert made == expected_counts
+    kept = stored(store, fmt.name)
     keys = [c[0] for c in read_rows(store, selection, notes=False, events=False).cycles]
-    assert all(kept.get(k, (0, 1))[0] == kept.get(k, (0, 1))[1] for k in keys), "every line is stored"
+    assert all(kept.get(k, (0, 1))[0] == kept.get(k, (0, 1))[1] for k in keys), "every piece is stored"
 
 
-def everything(source: Store | str, store: Store, tmp_path: Path) -> None:
+def everything(fmt: Format, source: Store | str, store: Store, tmp_path: Path) -> None:
     for selection in SELECTIONS:
-        check(source, store, tmp_path, selection)
+        check(fmt, source, store, tmp_path, selection)
 
 
 def test_stored_export_equals_the_export_from_rows_after_every_operation(
-    db_url: str, store: Store, ws: Workspace, clock: FrozenClock, tmp_path: Path
+    fmt: Format, db_url: str, store: Store, ws: Workspace, clock: FrozenClock, tmp_path: Path
 ) -> None:
     def tick() -> None:
         clock.advance(hours=5)
 
-    everything(store, store, tmp_path)  # empty
+    everything(fmt, store, store, tmp_path)  # empty
     ws.create(name="Nano AI", activity_type="nanomodule", key="nano", owner="Anouk")
     ws.create(name="Open coffee", activity_type="event", key="coffee")
     ws.create(name="Subsidy", activity_type="funding-route", key="fund")
-    everything(store, store, tmp_path)
+    everything(fmt, store, store, tmp_path)
     steps = [
         lambda: ws.edit("nano", description="Directors ✓", stakeholders=["a", "b"]),
         lambda: ws.collect("nano", need="Insight", resources="@budget"),
@@ -99,8 +141,8 @@ def test_stored_export_equals_the_export_from_rows_after_every_operation(
     for step in steps:
         tick()
         step()
-        everything(store, store, tmp_path)
-    everything(db_url, store, tmp_path)  # through the URL: the driver alone, stored by the driver
+        everything(fmt, store, store, tmp_path)
+    everything(fmt, db_url, store, tmp_path)  # through the URL: the driver alone, stored by the driver
     # and an import into the same database, then every export again
     portfolio_json.export(store, ws.community, tmp_path / "all.json")
     target = Store.open(f"sqlite:///{tmp_path / 'copy.db'}")
@@ -108,44 +150,47 @@ def test_stored_export_equals_the_export_from_rows_after_every_operation(
         Workspace(target, ws.community, actor="x", clock=clock).import_portfolio(
             portfolio_json.read(tmp_path / "all.json", ws.community)
         )
-        everything(target, target, tmp_path)
-        check(target, target, tmp_path)
-        assert (tmp_path / "second.json").read_bytes() == (tmp_path / "all.json").read_bytes()
+        everything(fmt, target, target, tmp_path)
+        check(fmt, target, target, tmp_path)
+        original = from_rows(fmt, store, tmp_path / f"original{fmt.suffix}")[0]
+        assert (tmp_path / f"second{fmt.suffix}").read_bytes() == original  # the import's export
     finally:
         target.close()
 
 
 def test_a_deleted_route_and_its_successor_under_the_same_key_never_share_a_document(
-    store: Store, ws: Workspace, clock: FrozenClock, tmp_path: Path
+    fmt: Format, store: Store, ws: Workspace, clock: FrozenClock, tmp_path: Path
 ) -> None:
     ws.create(name="Sat", activity_type="satellite", key="sat")
     ws.start("sat", "DomeX")
     ws.evaluate("sat", findings="Try elsewhere")
     ws.decide("sat", DecisionKind.ROUTE, "Pilot", route_key="sat-2")
-    check(store, store, tmp_path)
-    assert "sat-2" in stored(store)
+    check(fmt, store, store, tmp_path)
+    assert "sat-2" in stored(store, fmt.name)
     ws.undo("sat")  # deletes sat-2 (version 1) and its document
-    assert "sat-2" not in stored(store)
+    assert "sat-2" not in stored(store, fmt.name)
     ws.decide("sat", DecisionKind.ROUTE, "Pilot", route_key="sat-2")  # same clock, same key
-    check(store, store, tmp_path)
+    check(fmt, store, store, tmp_path)
 
 
-def test_a_stale_document_is_rebuilt_and_replaced(store: Store, ws: Workspace, tmp_path: Path) -> None:
+def test_a_stale_document_is_rebuilt_and_replaced(
+    fmt: Format, store: Store, ws: Workspace, tmp_path: Path
+) -> None:
     ws.create(name="A", activity_type="event", key="a")
     ws.create(name="B", activity_type="event", key="b")
-    check(store, store, tmp_path)
+    check(fmt, store, store, tmp_path)
     with store.engine.begin() as conn:  # a document of another version, with a wrong body
         conn.execute(
             text("UPDATE cycle_document SET version = version + 7, body = :body WHERE \"key\" = 'a'"),
             {"body": document_store.compress([b'{"key":"wrong"}'])[0]},
         )
         conn.execute(text("UPDATE cycle SET version = version + 1 WHERE \"key\" = 'b'"))  # a newer cycle
-    check(store, store, tmp_path)
-    assert stored(store) == {"a": (1, 1), "b": (2, 2)}
+    check(fmt, store, store, tmp_path)
+    assert stored(store, fmt.name) == {"a": (1, 1), "b": (2, 2)}
 
 
 def test_history_added_to_a_stored_cycle_by_an_import_forgets_its_document(
-    store: Store, ws: Workspace, community: Community, clock: FrozenClock, tmp_path: Path
+    fmt: Format, store: Store, ws: Workspace, community: Community, clock: FrozenClock, tmp_path: Path
 ) -> None:
     """An import's top-level events of a cycle already stored make its line longer, with no new
     version: its stored document goes."""
@@ -162,60 +207,65 @@ def test_history_added_to_a_stored_cycle_by_an_import_forgets_its_document(
         source.close()
     assert b'"events":[' in (tmp_path / "with-orphans.json").read_bytes()
     ws.create(name="Sat two", activity_type="satellite", key="sat-2")
-    check(store, store, tmp_path)
-    assert "sat-2" in stored(store)
+    check(fmt, store, store, tmp_path)
+    assert "sat-2" in stored(store, fmt.name)
     ws.import_portfolio(portfolio_json.read(tmp_path / "with-orphans.json", community))
-    assert "sat-2" not in stored(store)
-    check(store, store, tmp_path)
+    assert "sat-2" not in stored(store, fmt.name)
+    check(fmt, store, store, tmp_path)
 
 
 def test_many_stale_cycles_are_read_by_selection(
-    store: Store, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fmt: Format, store: Store, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(documents, "MAX_ONLY", 1)
     for key in ("a", "b", "c"):
         ws.create(name=key.upper(), activity_type="event", key=key)
         ws.start(key, "here")
         ws.note(key, f"note on {key}")
-    check(store, store, tmp_path)
+    check(fmt, store, store, tmp_path)
     ws.note("b", "later")
     ws.note("c", "later")
-    check(store, store, tmp_path, Selection(types=("event",)))
+    check(fmt, store, store, tmp_path, Selection(types=("event",)))
 
 
 def test_a_change_between_the_read_and_the_store_is_not_stored(
-    db_url: str, store: Store, ws: Workspace, tmp_path: Path
+    fmt: Format, db_url: str, store: Store, ws: Workspace, tmp_path: Path
 ) -> None:
     ws.create(name="A", activity_type="event", key="a")
     ws.create(name="B", activity_type="event", key="b")
     with snapshot(store) as reader:
-        made = documents.read_export(reader, "SPARK")
+        made = fmt.read(reader)
     ws.start("a", "meanwhile")  # a new version and a new event
     assert document_store.save(db_url, made.pending) == 1  # b only
-    assert set(stored(store)) == {"b"}
-    check(store, store, tmp_path)
+    assert set(stored(store, fmt.name)) == {"b"}
+    check(fmt, store, store, tmp_path)
 
 
-def one_cycle(url: str, community: Community, clock: FrozenClock, tmp_path: Path) -> bytes:
-    """A database of one cycle, and its JSON export built from rows."""
+def one_cycle(fmt: Format, url: str, community: Community, clock: FrozenClock, tmp_path: Path) -> bytes:
+    """A database of one cycle, and its export built from rows."""
     store = Store.open(url)
     try:
         Workspace(store, community, actor="a", clock=clock).create(name="A", activity_type="event", key="a")
-        return from_rows(store, tmp_path / "rows.json")
+        return from_rows(fmt, store, tmp_path / f"rows{fmt.suffix}")[0]
     finally:
         store.close()
 
 
 def test_a_locked_database_still_exports(
-    sqlite_url: str, community: Community, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fmt: Format,
+    sqlite_url: str,
+    community: Community,
+    clock: FrozenClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    expected = one_cycle(sqlite_url, community, clock, tmp_path)
+    expected = one_cycle(fmt, sqlite_url, community, clock, tmp_path)
     monkeypatch.setattr(document_store, "SQLITE_BUSY_S", 0.0)
     holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another writer holds the database
-        made = documents.export_json(sqlite_url, "SPARK", tmp_path / "out.json")
-        assert (tmp_path / "out.json").read_bytes() == expected and made["cycles"] == 1
+        made = fmt.export(sqlite_url, tmp_path / f"out{fmt.suffix}", ALL)
+        assert (tmp_path / f"out{fmt.suffix}").read_bytes() == expected and made["cycles"] == 1
         holder.execute("ROLLBACK")
         assert holder.execute("SELECT count(*) FROM cycle_document").fetchone() == (0,)
     finally:
@@ -223,9 +273,14 @@ def test_a_locked_database_still_exports(
 
 
 def test_a_read_only_database_file_still_exports(
-    sqlite_url: str, community: Community, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fmt: Format,
+    sqlite_url: str,
+    community: Community,
+    clock: FrozenClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    expected = one_cycle(sqlite_url, community, clock, tmp_path)
+    expected = one_cycle(fmt, sqlite_url, community, clock, tmp_path)
     db = Path(sqlite_url.removeprefix("sqlite:///"))
     real_connect = sqlite3.connect
 
@@ -238,8 +293,8 @@ def test_a_read_only_database_file_still_exports(
     db.chmod(0o444)
     monkeypatch.setattr(sqlite3, "connect", read_only)
     try:
-        made = documents.export_json(sqlite_url, "SPARK", tmp_path / "out.json")
-        assert (tmp_path / "out.json").read_bytes() == expected and made["cycles"] == 1
+        made = fmt.export(sqlite_url, tmp_path / f"out{fmt.suffix}", ALL)
+        assert (tmp_path / f"out{fmt.suffix}").read_bytes() == expected and made["cycles"] == 1
     finally:
         monkeypatch.undo()
         db.chmod(0o600)
@@ -252,7 +307,7 @@ def test_a_read_only_database_file_still_exports(
 
 
 def test_upgrading_a_0002_database_adds_the_table_and_exports_the_same(
-    db_url: str, community: Community, clock: FrozenClock, tmp_path: Path
+    fmt: Format, db_url: str, community: Community, clock: FrozenClock, tmp_path: Path
 ) -> None:
     from alembic import command
     from alembic.autogenerate import compare_metadata
@@ -276,8 +331,8 @@ def test_upgrading_a_0002_database_adds_the_table_and_exports_the_same(
         with store.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
         assert [d for d in diff if "cycle_document" in repr(d)] == []
-        check(store, store, tmp_path)
-        assert set(stored(store)) == {"kept"}
+        check(fmt, store, store, tmp_path)
+        assert set(stored(store, fmt.name)) == {"kept"}
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         with store.engine.begin() as conn:
@@ -285,7 +340,32 @@ def test_upgrading_a_0002_database_adds_the_table_and_exports_the_same(
             command.downgrade(cfg, "0002")
         assert current_revision(store.engine) == "0002"
         upgrade(store.engine)
-        assert current_revision(store.engine) == HEAD and stored(store) == {}
-        check(store, store, tmp_path)
+        assert current_revision(store.engine) == HEAD and stored(store, fmt.name) == {}
+        check(fmt, store, store, tmp_path)
     finally:
         store.close()
+
+
+def test_the_csv_scale_follows_the_community_not_the_stored_piece(
+    store: Store, ws: Workspace, community: Community, tmp_path: Path
+) -> None:
+    """The scale cell of ``cycles.csv`` is the community's scale of the cycle's type at export:
+    a community that no longer knows the type gives an empty cell, also from stored pieces."""
+    ws.create(name="Coffee", activity_type="event", key="coffee")
+    ws.create(name="Sat", activity_type="satellite", key="sat")
+    first = tmp_path / "first"
+    csv_pieces.export_csv(store, community, first, ALL)
+    rows = (first / "cycles.csv").read_text("utf-8-sig").splitlines()
+    assert [r.split(",")[3] for r in rows[1:]] == ["inhoud", "netwerk"]
+    data = community.model_dump()
+    data["activity_types"] = [t for t in data["activity_types"] if t["key"] != "event"]
+    smaller = Community.model_validate(data)
+    expected = tmp_path / "rows"
+    portfolio_csv.export_from_rows(store, smaller, expected, ALL)
+    again = tmp_path / "again"
+    csv_pieces.export_csv(store, smaller, again, ALL)
+    assert stored(store, "csv") != {}  # read from pieces
+    for name in ("cycles", "iterations", "events"):
+        assert (again / f"{name}.csv").read_bytes() == (expected / f"{name}.csv").read_bytes()
+    rows = (again / "cycles.csv").read_text("utf-8-sig").splitlines()
+    assert [r.split(",")[3] for r in rows[1:]] == ["", "netwerk"]

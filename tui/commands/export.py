@@ -158,21 +158,25 @@ def register(main: click.Group) -> None:
                     path=path
                 )
             )
-        history = fmt in ("json", "csv")
-        if fmt == "json":
-            # Each cycle's stored line where it is current, the rest built from rows and stored
-            # (storage.documents): the same bytes as the document of the rows.
-            from storage.documents import export_json
-
+        if fmt in ("json", "csv"):
+            # Each cycle's stored piece where it is current, the rest built from rows and stored
+            # (storage.documents, storage.csv_pieces): the same bytes as the export of the rows.
             with Steps(1, quiet=quiet) as steps, bulk():
                 steps.step(_("Writing {path}").format(path=path))
-                counts = export_json(context.url, community.name, path, chosen)
+                if fmt == "json":
+                    from storage.documents import export_json
+
+                    counts = export_json(context.url, community.name, path, chosen)
+                else:
+                    from storage.csv_pieces import export_csv
+
+                    counts = export_csv(context.url, community, path, chosen)
             if not quiet:
                 click.echo(_("Exported {what} to {path}.").format(what=_summary(counts), path=path))
             return
         # The tables' and the calendar's modules only for them (the JSON export needs none).
         from storage.export import document, row_counts
-        from storage.formats import portfolio_csv, portfolio_xlsx
+        from storage.formats import portfolio_xlsx
         from storage.formats.tabular import cells
         from storage.reading import event_count, read_rows, reading
 
@@ -180,15 +184,12 @@ def register(main: click.Group) -> None:
             steps.step(_("Reading the portfolio"))
             # The driver alone when the database is at the current schema (no ORM to import).
             with reading(context.url) as reader:
-                rows = read_rows(reader, chosen, notes=fmt != "ics", events=history)
-                events = None if history else event_count(reader, chosen)
+                rows = read_rows(reader, chosen, notes=fmt != "ics", events=False)
+                events = event_count(reader, chosen)
             steps.step(_("Writing {path}").format(path=path))
             counts = row_counts(rows, orphans=chosen.everything)
-            if events is not None:
-                counts["events"] = events
-            if fmt == "csv":
-                portfolio_csv.write_cells(cells(rows, community), path)
-            elif fmt == "xlsx":
+            counts["events"] = events
+            if fmt == "xlsx":
                 portfolio_xlsx.write_cells(cells(rows, community, events=False), path)
             else:
                 from storage.formats import calendar_ics
