@@ -1,10 +1,10 @@
 """In-process figures, in one warm process: the reminder sweep, and the ``cycles`` commands for
 export, review and import called as the command line calls them (``tui.cli.main``), with every
 module they import loaded beforehand. So these figures are the work itself, without interpreter
-start-up and imports; ``benchmarks.run`` also times the same commands as subprocesses. The JSON
-and CSV exports are timed cold (``export_json_cold``, ``export_csv_cold``: the first run with no
-stored cycle pieces of the format, which builds and stores them) and warm (``export_json``,
-``export_csv``: the median of the runs after it).
+start-up and imports; ``benchmarks.run`` also times the same commands as subprocesses. The JSON,
+CSV and XLSX exports are timed cold (``export_json_cold`` and so on: the first run with no stored
+cycle pieces of the format, which builds and stores them) and warm (``export_json`` and so on:
+the median of the runs after it).
 
     python -m benchmarks.ops --db URL --now ISO --dir DIR [--fresh URL ...] [--repeat N]
 
@@ -121,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     for fmt, name in EXPORTS.items():
         path = args.dir / f"inproc-{name}"
         cmd = ["--db", args.db, "export", "--format", fmt, "--out", str(path), "--quiet"]
-        if fmt in ("json", "csv"):
+        if fmt in ("json", "csv", "xlsx"):
             # cold: the first export with no stored cycle pieces (it stores them); warm: the
-            # median of the runs after it, which read them (``storage.documents``, ``csv_pieces``)
+            # median of the runs after it, which read them (``storage.documents``, ``table_pieces``)
             step(out, f"export_{fmt}_cold", lambda cmd=cmd, f=fmt: forget_documents(args.db, f) or cli(cmd))
         step(out, f"export_{fmt}", lambda cmd=cmd: statistics.median(cli(cmd) for _ in range(args.repeat)))
     review = [

@@ -161,7 +161,7 @@ class Runner:
             commands["review"] = [*db, "review", "--format", "html", "--out", review, "--quiet"]
             from benchmarks.ops import forget_documents
 
-            for fmt in ("json", "csv"):
+            for fmt in ("json", "csv", "xlsx"):
 
                 def cold(_i: int, fmt: str = fmt) -> list[str]:
                     forget_documents(url, fmt)  # as after a bulk load: no cycle's piece stored yet
@@ -188,7 +188,7 @@ class Runner:
                 r[f"inproc_{name}" if name != "sweep" else "sweep_idle"] = error
             if isinstance(out.get("sweep"), dict):
                 r["sweep_idle"], r["sweep_first"] = out["sweep"]["idle"], out["sweep"]["first"]
-            names = ("export_json_cold", "export_json", "export_csv_cold", "export_csv", "export_xlsx")
+            names = [f"export_{fmt}{cold}" for fmt in ("json", "csv", "xlsx") for cold in ("_cold", "")]
             for name in (*names, "review", "import"):
                 if name in out:
                     r[f"inproc_{name}"] = out[name]

@@ -1,8 +1,8 @@
 """Keeping the stored export documents (table ``cycle_document``) true, and storing new ones.
 
 A stored document is a cycle's piece of an export, compressed (LZ4 block): its line of the JSON
-export (format "json", ``storage.documents``) or its rows of the CSV tables ("csv",
-``storage.csv_pieces``). It is valid while its ``key`` and ``version`` equal the cycle's (the
+export (format "json", ``storage.documents``) or its rows of the CSV or XLSX tables ("csv",
+"xlsx": ``storage.table_pieces``). It is valid while its ``key`` and ``version`` equal the cycle's (the
 exports read it so). Every write keeps that true:
 
 - a change through ``SqlCycleRepository.apply`` bumps the changed cycle's version;

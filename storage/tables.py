@@ -132,7 +132,7 @@ class EventRow(SQLModel, table=True):
 class CycleDocumentRow(SQLModel, table=True):
     """Derived data: a cycle's piece of an export, stored so that an export is a concatenation:
     its line of the JSON export (``format`` "json", see ``storage.documents``) or its rows of the
-    CSV export's tables ("csv", see ``storage.csv_pieces``). Valid while ``key`` and ``version``
+    CSV export's tables ("csv", "xlsx": see ``storage.table_pieces``). Valid while ``key`` and ``version``
     equal the cycle's; any change to what the piece holds bumps the cycle's version or deletes
     the cycle's pieces."""
 

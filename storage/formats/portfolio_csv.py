@@ -104,10 +104,10 @@ def export(
     source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
 ) -> dict[str, int]:
     """Write the selected cycles to ``path``; returns how many records of each kind it holds.
-    Each cycle's rows are its stored piece where that is current (``storage.csv_pieces``)."""
-    from storage.csv_pieces import export_csv
+    Each cycle's rows are its stored piece where that is current (``storage.table_pieces``)."""
+    from storage.table_pieces import CSV, export_tables
 
-    return export_csv(source, community, path, selection)
+    return export_tables(source, community, path, selection, CSV)
 
 
 def export_from_rows(

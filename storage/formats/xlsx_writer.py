@@ -150,43 +150,88 @@ def _column(text_at: str, number_at: str, date_at: str, values: Sequence[Any]) -
     return [_cell(text_at, number_at, date_at, v) for v in values]
 
 
-def _sheet(fh: IO[bytes] | ZipPipe, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def cell_kinds(width: int) -> list[tuple[str, str, str]]:
+    """The opening of a text, a number and a date cell in each of ``width`` columns, the row
+    number left as the placeholder ``_ROW``."""
+    return [
+        (
+            f'<c r="{col}{_ROW}" t="inlineStr"><is><t xml:space="preserve">',
+            f'<c r="{col}{_ROW}"><v>',
+            f'<c r="{col}{_ROW}" s="2"><v>',
+        )
+        for col in (column_letter(i) for i in range(1, width + 1))
+    ]
+
+
+def row_cells(kinds: Sequence[tuple[str, str, str]], batch: Sequence[Sequence[Any]]) -> list[tuple[str, ...]]:
+    """Each row's cells as XML (the row number as ``_ROW``; an empty cell as ""), a batch of rows
+    at a time: cells beyond ``kinds`` are dropped, missing ones empty."""
+    width = len(kinds)
+    if set(map(len, batch)) != {width}:
+        batch = [(list(row[:width]) + [None] * (width - len(row))) for row in batch]
+    columns = [_column(*kind, values) for kind, values in zip(kinds, zip(*batch, strict=True), strict=True)]
+    return list(zip(*columns, strict=True))
+
+
+ROW_OPEN = '<row r="' + _ROW + '">'
+
+
+class Rendered:
+    """A sheet's rows already written as XML with the placeholder ``_ROW`` for their number
+    (each row starting with ``ROW_OPEN``), as UTF-8 pieces in order: :func:`write` numbers them."""
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self.pieces = pieces
+
+
+_ROW_OPEN_BYTES = ROW_OPEN.encode()
+_ROW_BYTES = _ROW.encode()
+
+
+def numbered(piece: bytes, number: int) -> tuple[bytes, int]:
+    """The rows of a :class:`Rendered` piece numbered from ``number``, and the next number."""
+    rows = piece.split(_ROW_OPEN_BYTES)
+    out = [rows[0]]
+    for row in rows[1:]:
+        r = b"%d" % number
+        out.append(b'<row r="' + r + b'">' + row.replace(_ROW_BYTES, r))
+        number += 1
+    return b"".join(out), number
+
+
+def _sheet(fh: IO[bytes] | ZipPipe, header: Sequence[str], rows: Iterable[Sequence[Any]] | Rendered) -> None:
     letters = [column_letter(i) for i in range(1, len(header) + 1)]
-    width = len(letters)
     fh.write(_SHEET_HEAD.encode())
     cells = "".join(
         f'<c r="{col}1" s="1" t="inlineStr"><is><t>{_text(h)}</t></is></c>'
         for col, h in zip(letters, header, strict=True)
     )
     fh.write(f'<row r="1">{cells}</row>'.encode())
-    kinds = [
-        (
-            f'<c r="{col}{_ROW}" t="inlineStr"><is><t xml:space="preserve">',
-            f'<c r="{col}{_ROW}"><v>',
-            f'<c r="{col}{_ROW}" s="2"><v>',
-        )
-        for col in letters
-    ]
     number = 2
+    if isinstance(rows, Rendered):
+        for piece in rows.pieces:
+            data, number = numbered(piece, number)
+            fh.write(data)
+        fh.write(_SHEET_TAIL.encode())
+        return
+    kinds = cell_kinds(len(letters))
     source: Iterator[Sequence[Any]] = iter(rows)
     while batch := list(islice(source, BATCH)):
-        if set(map(len, batch)) != {width}:  # cells beyond the header are dropped, missing ones empty
-            batch = [(list(row[:width]) + [None] * (width - len(row))) for row in batch]
-        columns = [
-            _column(*kind, values) for kind, values in zip(kinds, zip(*batch, strict=True), strict=True)
-        ]
         out = []
-        for row_cells in zip(*columns, strict=True):
+        for cells_of_row in row_cells(kinds, batch):
             r = str(number)
-            out.append('<row r="' + r + '">' + "".join(row_cells).replace(_ROW, r) + "</row>")
+            out.append('<row r="' + r + '">' + "".join(cells_of_row).replace(_ROW, r) + "</row>")
             number += 1
         fh.write("".join(out).encode())
     fh.write(_SHEET_TAIL.encode())
 
 
-def write(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> None:
+def write(
+    path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]] | Rendered]]
+) -> None:
     """Write ``sheets`` (name, header, rows) to the workbook ``path`` (opened by the caller's
-    atomic writer). Rows hold text, integers and dates; text is written as it is given. The
+    atomic writer). Rows hold text, integers and dates, or are :class:`Rendered` already; text
+    is written as it is given. The
     sheets are compressed in a thread of their own (``zippipe``) while the next rows are built.
     Every member has the same fixed date, so the same data gives the same bytes."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:

@@ -1,5 +1,5 @@
-"""The JSON and CSV exports from stored cycle pieces (``storage.documents``,
-``storage.csv_pieces``) are byte for byte the exports built from rows, after any sequence of real
+"""The JSON, CSV and XLSX exports from stored cycle pieces (``storage.documents``,
+``storage.table_pieces``) are byte for byte the exports built from rows, after any sequence of real
 operations, on SQLite and PostgreSQL; a stale stored piece is never used; storing is best effort."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlalchemy import text
 
 from cycles.community import Community
 from cycles.model import DecisionKind, LinkKind
-from storage import csv_pieces, document_store, documents
+from storage import document_store, documents, table_pieces
 from storage.export import counts, document
-from storage.formats import portfolio_csv, portfolio_json
+from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx
 from storage.reading import ALL, Reader, Selection, direct_reader, read_rows, snapshot
 from storage.store import Store
 from storage.workspace import Workspace
@@ -44,7 +44,7 @@ def json_rows(store: Store, path: Path, selection: Selection) -> dict[str, int]:
     return counts(json.loads(path.read_bytes()))
 
 
-@pytest.fixture(params=["json", "csv"])
+@pytest.fixture(params=["json", "csv", "xlsx"])
 def fmt(request: pytest.FixtureRequest, community: Community) -> Format:
     if request.param == "json":
         return Format(
@@ -54,12 +54,23 @@ def fmt(request: pytest.FixtureRequest, community: Community) -> Format:
             lambda source, path, selection: documents.export_json(source, "SPARK", path, selection),
             lambda reader: documents.read_export(reader, "SPARK"),
         )
+    if request.param == "csv":
+        return Format(
+            "csv",
+            ".zip",
+            lambda store, path, selection: portfolio_csv.export_from_rows(store, community, path, selection),
+            lambda source, path, selection: table_pieces.export_tables(source, community, path, selection),
+            lambda reader: table_pieces.read_export(reader, community),
+        )
+    layout = table_pieces.XLSX
     return Format(
-        "csv",
-        ".zip",
-        lambda store, path, selection: portfolio_csv.export_from_rows(store, community, path, selection),
-        lambda source, path, selection: csv_pieces.export_csv(source, community, path, selection),
-        lambda reader: csv_pieces.read_export(reader, community),
+        "xlsx",
+        ".xlsx",
+        lambda store, path, selection: portfolio_xlsx.export_from_rows(store, community, path, selection),
+        lambda source, path, selection: table_pieces.export_tables(
+            source, community, path, selection, layout
+        ),
+        lambda reader: table_pieces.read_export(reader, community, ALL, layout),
     )
 
 
@@ -346,15 +357,15 @@ def test_upgrading_a_0002_database_adds_the_table_and_exports_the_same(
         store.close()
 
 
-def test_the_csv_scale_follows_the_community_not_the_stored_piece(
+def test_the_scale_cell_follows_the_community_not_the_stored_piece(
     store: Store, ws: Workspace, community: Community, tmp_path: Path
 ) -> None:
-    """The scale cell of ``cycles.csv`` is the community's scale of the cycle's type at export:
+    """The scale cell of the cycles table is the community's scale of the cycle's type at export:
     a community that no longer knows the type gives an empty cell, also from stored pieces."""
     ws.create(name="Coffee", activity_type="event", key="coffee")
     ws.create(name="Sat", activity_type="satellite", key="sat")
     first = tmp_path / "first"
-    csv_pieces.export_csv(store, community, first, ALL)
+    table_pieces.export_tables(store, community, first, ALL)
     rows = (first / "cycles.csv").read_text("utf-8-sig").splitlines()
     assert [r.split(",")[3] for r in rows[1:]] == ["inhoud", "netwerk"]
     data = community.model_dump()
@@ -363,9 +374,16 @@ def test_the_csv_scale_follows_the_community_not_the_stored_piece(
     expected = tmp_path / "rows"
     portfolio_csv.export_from_rows(store, smaller, expected, ALL)
     again = tmp_path / "again"
-    csv_pieces.export_csv(store, smaller, again, ALL)
+    table_pieces.export_tables(store, smaller, again, ALL)
     assert stored(store, "csv") != {}  # read from pieces
     for name in ("cycles", "iterations", "events"):
         assert (again / f"{name}.csv").read_bytes() == (expected / f"{name}.csv").read_bytes()
     rows = (again / "cycles.csv").read_text("utf-8-sig").splitlines()
     assert [r.split(",")[3] for r in rows[1:]] == ["", "netwerk"]
+    # the same for the spreadsheet: its pieces stored with one community, written with the other
+    table_pieces.export_tables(store, community, tmp_path / "first.xlsx", ALL, table_pieces.XLSX)
+    assert stored(store, "xlsx") != {}
+    portfolio_xlsx.export_from_rows(store, smaller, tmp_path / "rows.xlsx", ALL)
+    table_pieces.export_tables(store, smaller, tmp_path / "again.xlsx", ALL, table_pieces.XLSX)
+    assert (tmp_path / "again.xlsx").read_bytes() == (tmp_path / "rows.xlsx").read_bytes()
+    assert (tmp_path / "again.xlsx").read_bytes() != (tmp_path / "first.xlsx").read_bytes()

@@ -158,9 +158,9 @@ def register(main: click.Group) -> None:
                     path=path
                 )
             )
-        if fmt in ("json", "csv"):
+        if fmt != "ics":
             # Each cycle's stored piece where it is current, the rest built from rows and stored
-            # (storage.documents, storage.csv_pieces): the same bytes as the export of the rows.
+            # (storage.documents, storage.table_pieces): the same bytes as the export of the rows.
             with Steps(1, quiet=quiet) as steps, bulk():
                 steps.step(_("Writing {path}").format(path=path))
                 if fmt == "json":
@@ -168,40 +168,28 @@ def register(main: click.Group) -> None:
 
                     counts = export_json(context.url, community.name, path, chosen)
                 else:
-                    from storage.csv_pieces import export_csv
+                    from storage import table_pieces
 
-                    counts = export_csv(context.url, community, path, chosen)
+                    layout = table_pieces.CSV if fmt == "csv" else table_pieces.XLSX
+                    counts = table_pieces.export_tables(context.url, community, path, chosen, layout)
             if not quiet:
                 click.echo(_("Exported {what} to {path}.").format(what=_summary(counts), path=path))
             return
-        # The tables' and the calendar's modules only for them (the JSON export needs none).
-        from storage.export import document, row_counts
-        from storage.formats import portfolio_xlsx
-        from storage.formats.tabular import cells
-        from storage.reading import event_count, read_rows, reading
+        # The calendar's modules only for it (the other exports need none).
+        from storage.export import document
+        from storage.formats import calendar_ics
+        from storage.reading import read_rows, reading
 
         with Steps(2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading the portfolio"))
             # The driver alone when the database is at the current schema (no ORM to import).
             with reading(context.url) as reader:
-                rows = read_rows(reader, chosen, notes=fmt != "ics", events=False)
-                events = event_count(reader, chosen)
+                rows = read_rows(reader, chosen, notes=False, events=False)
             steps.step(_("Writing {path}").format(path=path))
-            counts = row_counts(rows, orphans=chosen.everything)
-            counts["events"] = events
-            if fmt == "xlsx":
-                portfolio_xlsx.write_cells(cells(rows, community, events=False), path)
-            else:
-                from storage.formats import calendar_ics
-
-                doc = document(rows, community.name, orphans=False)
-                n = calendar_ics.write(doc, community, path, now=clock(), lang=_lang(context))
-        if quiet:
-            return
-        if fmt == "ics":
+            doc = document(rows, community.name, orphans=False)
+            n = calendar_ics.write(doc, community, path, now=clock(), lang=_lang(context))
+        if not quiet:
             click.echo(_("Exported {n} evaluation dates to {path}.").format(n=n, path=path))
-        else:
-            click.echo(_("Exported {what} to {path}.").format(what=_summary(counts), path=path))
 
     @main.command("review")
     @click.option("--period", help="2026-Q3, 2026-07, 2026 or 2026-W27 (default: this quarter).")
