@@ -238,37 +238,46 @@ def _scale_cell(community: Community, kind: str, layout: Layout) -> bytes:
     return layout.scale(neutralise(scale) if scale[:1] in FIRST_RISKY else scale)
 
 
-def _split(made: TableExport) -> list[list[bytes]]:
-    """Each cycle's parts, the stored pieces decompressed."""
-    from lz4.block import decompress as inflate
+class _Parts:
+    """Each cycle's parts, the stored pieces decompressed as they are first needed: the cycles
+    table comes first and is small, so its file is being compressed while the rest inflate."""
 
-    head = made.layout.head
-    out = []
-    for piece, packed in zip(made.pieces, made.packed, strict=True):
-        data = inflate(piece) if packed else piece
-        parts = []
-        at = head.size
-        for n in head.unpack_from(data):
-            parts.append(data[at : at + n])
-            at += n
-        out.append(parts)
-    return out
+    def __init__(self, made: TableExport) -> None:
+        self.made = made
+        self.split: list[list[bytes]] = []
+
+    def upto(self, end: int) -> list[list[bytes]]:
+        from lz4.block import decompress as inflate
+
+        head = self.made.layout.head
+        pieces, packed = self.made.pieces, self.made.packed
+        for i in range(len(self.split), min(end, len(pieces))):
+            data = inflate(pieces[i]) if packed[i] else pieces[i]
+            parts = []
+            at = head.size
+            for n in head.unpack_from(data):
+                parts.append(data[at : at + n])
+                at += n
+            self.split.append(parts)
+        return self.split
 
 
 def tables(made: TableExport, community: Community) -> dict[str, Iterator[bytes]]:
     """Each table's rows made of the pieces as written, in order (without links and orphans)."""
-    split = _split(made)
+    parts = _Parts(made)
+    count = len(made.pieces)
     scales = {kind: _scale_cell(community, kind, made.layout) for kind in set(made.types)}
+    types = made.types
 
     def cycles() -> Iterator[bytes]:
-        for start in range(0, len(split), BATCH):
-            yield b"".join(
-                split[i][0] + scales[made.types[i]] + split[i][1]
-                for i in range(start, min(start + BATCH, len(split)))
-            )
+        for start in range(0, count, BATCH):
+            end = min(start + BATCH, count)
+            split = parts.upto(end)
+            yield b"".join(split[i][0] + scales[types[i]] + split[i][1] for i in range(start, end))
 
     def part(index: int) -> Iterator[bytes]:
-        for start in range(0, len(split), BATCH):
+        for start in range(0, count, BATCH):
+            split = parts.upto(start + BATCH)
             yield b"".join([p[index] for p in split[start : start + BATCH]])
 
     out = {"cycles": cycles()}
