@@ -54,9 +54,10 @@ def run_board(
 ) -> CyclesError | None:
     """The board on the configured database; the error that ended it, if a file did."""
     from cycles.community_file import outline
+    from tui import cli
     from tui.first_read import FirstRead
 
-    first = FirstRead(context.url, shutil.get_terminal_size((0, 0)).lines)
+    first = FirstRead(context.url, shutil.get_terminal_size((0, 0)).lines, fork=cli.FORK_FIRST_READ)
     community: Any = outline(context.settings.community.file)
     if community is None:  # not the shape expected: the full validation says why, now
         community = context.community

@@ -167,5 +167,13 @@ def main(
     ctx.call_on_close(context.close)
 
 
+# The board's first read on PostgreSQL may run in a forked child (``tui.first_read``): only in the
+# console script, whose process holds no connection a child could disturb (not, say, in a test
+# runner that calls ``main``).
+FORK_FIRST_READ = False
+
+
 def run() -> None:  # pragma: no cover - the console script
+    global FORK_FIRST_READ
+    FORK_FIRST_READ = True
     sys.exit(main())

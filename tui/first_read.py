@@ -4,7 +4,8 @@
 and the counts of every lane and column in a few milliseconds, mostly inside SQLite, where other
 threads run on: started before the app's modules are imported, it is done by the time the board
 mounts, whose first frame then shows the cards. On PostgreSQL its twin
-``storage.fastread_pg.first_rows`` does the same with psycopg alone, waiting on the server.
+``storage.fastread_pg.first_rows`` does the same with psycopg alone, waiting on the server; on
+Linux in a forked child process, so that importing psycopg does not hold up the app's imports.
 Light to import (no Textual, no ORM, no pydantic; psycopg only once a PostgreSQL URL is read): the
 rows are kept as the database gave them, and become ``CycleSummary`` models (pydantic) only when
 ``result`` is first asked for; the quick first frame (``tui.first_board``) draws ``light()``.
@@ -12,6 +13,9 @@ rows are kept as the database gave them, and become ``CycleSummary`` models (pyd
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -27,6 +31,9 @@ if TYPE_CHECKING:
 
 CARD_LINES = 3  # tui.widgets.board_model.CARD_HEIGHT (not imported: it brings the board's modules)
 LINES = 60  # at least: a taller terminal than this reads its own first screenful
+# PostgreSQL's first read in a forked child (see ``FirstRead._fork``); fork without exec is safe
+# on Linux before any thread starts, not on macOS (system frameworks) nor on Windows (no fork).
+FORK = sys.platform == "linux"
 
 
 def database_url(workspace: Workspace) -> str:
@@ -52,6 +59,20 @@ def first_rows(url: str, rows: int) -> tuple[Rows, Counts] | None:
     return fastread.first_rows(url, rows)
 
 
+def _answer(url: str, rows: int) -> bytes:
+    """What a forked first read sends its parent: ("rows", the rows), ("error", a CyclesError) or
+    ("none", None) when the fast path cannot answer."""
+    try:
+        return pickle.dumps(("rows", first_rows(url, rows)))
+    except CyclesError as exc:
+        try:
+            return pickle.dumps(("error", exc))
+        except Exception:
+            return pickle.dumps(("error", CyclesError(str(exc))))
+    except BaseException:
+        return pickle.dumps(("none", None))
+
+
 def rows_for(lines: int) -> int:
     """Cards per column that fill ``lines`` lines of board, and one more."""
     return lines // CARD_LINES + 1
@@ -61,14 +82,23 @@ class FirstRead:
     """``result`` is None when the fast path cannot answer (the board then reads every cycle the
     usual way); ``rows`` is how many cards of each column it holds at least."""
 
-    def __init__(self, url: str, lines: int = 0) -> None:
+    def __init__(self, url: str, lines: int = 0, *, fork: bool = False) -> None:
         self.rows = rows_for(max(lines, LINES))
         self.head: tuple[Rows, Counts] | None = None  # the rows as read
         self._result: tuple[list[CycleSummary], Counts] | None = None
         self.error: CyclesError | None = None  # the database said no: the board reports it
         self.done = threading.Event()
         self._url = url
-        threading.Thread(target=self._read, name="board-first-read", daemon=True).start()
+        # ``fork``: the caller knows this process holds no database connection (a child would
+        # share its socket). Forked only while this is the process's one thread: a lock another
+        # thread holds (imports, logging) would stay held in the child for ever.
+        self.forked = (
+            fork and FORK and threading.active_count() == 1 and fastread_pg.conninfo(url) is not None
+        )
+        if self.forked:
+            self._fork()
+        else:
+            threading.Thread(target=self._read, name="board-first-read", daemon=True).start()
 
     @classmethod
     def of(cls, workspace: Workspace, lines: int) -> FirstRead:
@@ -80,6 +110,39 @@ class FirstRead:
         except CyclesError as exc:  # e.g. an unreachable server: reported, not tried again
             self.error = exc
         except Exception:  # any other trouble: the usual path reads again and reports it
+            self.head = None
+        finally:
+            self.done.set()
+
+    def _fork(self) -> None:
+        """Read in a child process: importing psycopg takes about 0.13 s of CPU, which a thread
+        would take from the interpreter importing the app; the child runs on another core. Forked
+        while this is the process's one thread; a thread here waits for the child's answer."""
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: read, answer through the pipe, and leave without cleaning up
+            try:
+                os.close(reading)
+                with os.fdopen(writing, "wb") as out:
+                    out.write(_answer(self._url, self.rows))
+            finally:
+                os._exit(0)
+        os.close(writing)
+        threading.Thread(
+            target=self._receive, args=(reading, pid), name="board-first-read", daemon=True
+        ).start()
+
+    def _receive(self, reading: int, pid: int) -> None:
+        try:
+            with os.fdopen(reading, "rb") as answer:
+                data = answer.read()
+            os.waitpid(pid, 0)
+            kind, value = pickle.loads(data) if data else ("none", None)
+            if kind == "rows":
+                self.head = value
+            elif kind == "error":
+                self.error = value
+        except Exception:  # the child failed: the usual path reads again and reports it
             self.head = None
         finally:
             self.done.set()

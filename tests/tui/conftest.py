@@ -84,9 +84,14 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let every worker finish and every message it posted be handled."""
     app = pilot.app
     await pilot.pause()
-    for _ in range(10):
+    for _ in range(20):
         if all(worker.is_finished for worker in app.workers):
-            return
+            # A finished worker's last message may start another (the board's load starts the
+            # reminders): settled only when a further pause starts nothing new.
+            await pilot.pause()
+            if all(worker.is_finished for worker in app.workers):
+                return
+            continue
         await app.workers.wait_for_complete()
         await pilot.pause()
 

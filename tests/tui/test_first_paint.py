@@ -7,7 +7,10 @@ with every card.
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import date, timedelta
@@ -26,7 +29,7 @@ from storage.workspace import Workspace
 from tests.conftest import EXAMPLE, FrozenClock
 from tests.tui.conftest import PORTFOLIO, SIZE, build, press, settle
 from tui.app import CyclesApp
-from tui.first_read import first_screen
+from tui.first_read import LINES, first_screen, rows_for
 from tui.lazy_workspace import LazyWorkspace
 from tui.reminders import Sweeper
 from tui.widgets.board_model import BoardModel
@@ -151,6 +154,36 @@ def test_the_first_screenful_needs_the_current_postgresql_schema(sqlite_url: str
     assert first_screen(pg_url, 5) is None
     with pytest.raises(StorageError):  # as ``fastread_pg.summaries``: FirstRead then reads None
         first_screen("postgresql://tester@127.0.0.1:1/nothing", 5)
+
+
+def test_the_first_read_on_postgresql_runs_in_a_child_process_with_the_same_answer(example_db: str) -> None:
+    """On Linux, the console script (one thread, no connection yet) reads PostgreSQL's first
+    screenful in a forked child, so that importing psycopg runs on another core; the answer is the
+    direct read's, and an unreachable server's error comes back as the error. (Made in a process
+    of its own: the test runner holds connections a child must not share.)"""
+    if not example_db.startswith("postgresql"):
+        pytest.skip("the fork is for PostgreSQL only")
+    script = (
+        "import pickle, sys\n"
+        "from tui.first_read import FirstRead\n"
+        "read = FirstRead(sys.argv[1], 40, fork=True)\n"
+        "read.done.wait(30)\n"
+        "sys.stdout.buffer.write(pickle.dumps((read.forked, read.head, repr(read.error))))\n"
+    )
+
+    def first_read(url: str) -> tuple[bool, Any, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, url], capture_output=True, timeout=120, check=True
+        )
+        return pickle.loads(done.stdout)  # type: ignore[no-any-return]
+
+    forked, head, error = first_read(example_db)
+    assert forked is (sys.platform == "linux")
+    assert head == fastread_pg.first_rows(example_db, rows_for(max(40, LINES)))
+    assert error == "None"
+    forked, nothing, refused = first_read("postgresql://tester@127.0.0.1:1/nothing")
+    assert forked is (sys.platform == "linux") and nothing is None
+    assert refused.startswith("StorageError(") and "127.0.0.1" in refused
 
 
 async def test_the_board_paints_and_fills_before_the_store_is_opened(
