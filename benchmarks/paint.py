@@ -17,14 +17,18 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from importlib.abc import MetaPathFinder
+from importlib.machinery import ModuleSpec, PathFinder
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+if TYPE_CHECKING:  # not imported here: the board imports Textual when it would without the benchmark
+    from textual.app import App
 
 SIZE = (120, 40)
 MARK = "BENCH "
 
-Ready = Callable[[App[Any]], bool]
+Ready = Callable[["App[Any]"], bool]
 
 
 def watch(app: App[Any], ready: Ready, on_paint: Callable[[App[Any], float], None]) -> None:
@@ -64,17 +68,50 @@ def run_headless(
         result["paint"] = at
         result["problem"] = verify(app)
 
-    original_run = App.run
+    original_run: Any = None
 
     def run(self: App[Any], *args: Any, **kwargs: Any) -> Any:
         kwargs.update(headless=True, size=SIZE)
         watch(self, ready, on_paint)
         return original_run(self, *args, **kwargs)
 
-    App.run = run  # type: ignore[method-assign]
+    def patch(module: ModuleType) -> None:
+        nonlocal original_run
+        original_run = module.App.run
+        module.App.run = run
+
+    when_imported("textual.app", patch)
     factory()
     result["maxrss_kb"] = peak_rss_kb()
     return result
+
+
+def when_imported(name: str, then: Callable[[ModuleType], None]) -> None:
+    """Call ``then(module)`` once the module ``name`` has been imported (at once if it has), so
+    that measuring an app does not import its modules earlier than the app itself would."""
+    if name in sys.modules:
+        then(sys.modules[name])
+        return
+
+    class Finder(MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = PathFinder.find_spec(fullname, path)
+            if spec is None or spec.loader is None:
+                return spec
+            loader: Any = spec.loader
+            execute = loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                execute(module)
+                then(module)
+
+            loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Finder())
 
 
 def board_ready(app: App[Any]) -> bool:
