@@ -55,42 +55,64 @@ class JsonExport:
 def read_export(reader: Reader, community: str, selection: Selection = ALL) -> JsonExport:
     """The selected cycles' export, read in the reader's one snapshot (see the module docstring)."""
     r = reader
-    where, params = selection.where("c")
-    found = r.all(
-        'SELECT c.id, c."key", d.body, d.n_iterations, d.n_notes, d.n_evaluations, d.n_events '
-        "FROM cycle c LEFT JOIN cycle_document d "
-        'ON d.cycle_id = c.id AND d.format = \'json\' AND d."key" = c."key" AND d.version = c.version '
-        f'WHERE {where} ORDER BY c."key"',
-        params,
-        binary=True,
-    )
+    found = stored_pieces(r, "json", selection)
     out = JsonExport(community)
-    stale = [(row[0], row[1]) for row in found if row[2] is None]
+    stale = [(row[0], row[1]) for row in found if row[3] is None]
     built = _build(r, community, selection, stale, out.pending) if stale else {}
-    totals = [0, 0, 0, 0]
-    for _, key, body, *numbers in found:
-        if body is None:
-            line, numbers = built[key]
-            out.lines.append(line)
-            out.packed.append(False)
-        else:
-            out.lines.append(bytes(body))
-            out.packed.append(True)
-        for i, n in enumerate(numbers):
-            totals[i] += n
+    out.lines, out.packed, totals = collect(found, built)
     out.links = link_documents(read_links(r, selection))
     if selection.everything:
         out.orphans = _orphans(r, {row[1] for row in found})
+    out.counts = export_counts(len(found), totals, len(out.links), len(out.orphans))
+    return out
+
+
+def stored_pieces(r: Reader, fmt: str, selection: Selection) -> list[Any]:
+    """The selected cycles in key order: id, key, activity type, and their stored piece of format
+    ``fmt`` where it is current (its body and the four counts of ``Counts``), else None five times."""
+    where, params = selection.where("c")
+    return r.all(
+        'SELECT c.id, c."key", c.activity_type, d.body, d.n_iterations, d.n_notes, d.n_evaluations, '
+        "d.n_events FROM cycle c LEFT JOIN cycle_document d "
+        'ON d.cycle_id = c.id AND d.format = ? AND d."key" = c."key" AND d.version = c.version '
+        f'WHERE {where} ORDER BY c."key"',
+        [fmt, *params],
+        binary=True,
+    )
+
+
+def collect(
+    found: list[Any], built: dict[str, tuple[bytes, Counts]]
+) -> tuple[list[bytes], list[bool], list[int]]:
+    """The pieces of ``stored_pieces``' rows in order, the stored ones as stored (compressed:
+    ``packed``) and the others as ``built``, and the totals of their counts."""
+    pieces: list[bytes] = []
+    packed: list[bool] = []
+    totals = [0, 0, 0, 0]
+    for _, key, _kind, body, *numbers in found:
+        if body is None:
+            piece, numbers = built[key]
+            pieces.append(piece)
+            packed.append(False)
+        else:
+            pieces.append(bytes(body))
+            packed.append(True)
+        for i, n in enumerate(numbers):
+            totals[i] += n
+    return pieces, packed, totals
+
+
+def export_counts(cycles: int, totals: list[int], links: int, orphans: int) -> dict[str, int]:
+    """How many records of each kind an export holds (``storage.export.counts``)."""
     its, notes, evaluations, events = totals
-    out.counts = {
-        "cycles": len(found),
+    return {
+        "cycles": cycles,
         "iterations": its,
         "notes": notes,
         "evaluations": evaluations,
-        "links": len(out.links),
-        "events": events + len(out.orphans),
+        "links": links,
+        "events": events + orphans,
     }
-    return out
 
 
 def _orphans(r: Reader, keys: set[str]) -> list[dict[str, Any]]:

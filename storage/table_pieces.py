@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from cycles.errors import ConfigError
 from storage.document_store import Counts, Pending
-from storage.documents import export_with, orphan_rows, stale_rows
+from storage.documents import (
+    collect,
+    export_counts,
+    export_with,
+    orphan_rows,
+    stale_rows,
+    stored_pieces,
+)
 from storage.formats import portfolio_csv, xlsx_writer
 from storage.formats.safety import FIRST_RISKY, atomic_path, neutralise
 from storage.formats.tabular import COLUMNS, Table, cells
@@ -143,43 +150,17 @@ def read_export(
 ) -> TableExport:
     """The selected cycles' export in ``layout``, read in the reader's one snapshot."""
     r = reader
-    where, params = selection.where("c")
-    found = r.all(
-        'SELECT c.id, c."key", c.activity_type, d.body, d.n_iterations, d.n_notes, d.n_evaluations, '
-        "d.n_events FROM cycle c LEFT JOIN cycle_document d "
-        'ON d.cycle_id = c.id AND d.format = ? AND d."key" = c."key" AND d.version = c.version '
-        f'WHERE {where} ORDER BY c."key"',
-        [layout.format, *params],
-        binary=True,
-    )
+    found = stored_pieces(r, layout.format, selection)
     out = TableExport(layout, pending=Pending(format=layout.format))
     stale = [(row[0], row[1]) for row in found if row[3] is None]
     built = _build(r, community, selection, stale, out.pending, layout) if stale else {}
-    totals = [0, 0, 0, 0]
-    for _, key, kind, body, *numbers in found:
-        if body is None:
-            piece, numbers = built[key]
-            out.pieces.append(piece)
-            out.packed.append(False)
-        else:
-            out.pieces.append(bytes(body))
-            out.packed.append(True)
-        out.types.append(kind)
-        for i, n in enumerate(numbers):
-            totals[i] += n
+    out.pieces, out.packed, totals = collect(found, built)
+    out.types = [row[2] for row in found]
     out.links = cells(Rows(links=read_links(r, selection)), community)["links"]
     orphans = orphan_rows(r, {row[1] for row in found}) if selection.everything else []
     if orphans and "events" in layout.tables:
         out.orphans = cells(Rows(events=orphans), community)["events"]
-    its, notes, evaluations, events = totals
-    out.counts = {
-        "cycles": len(found),
-        "iterations": its,
-        "notes": notes,
-        "evaluations": evaluations,
-        "links": len(out.links),
-        "events": events + len(orphans),
-    }
+    out.counts = export_counts(len(found), totals, len(out.links), len(orphans))
     return out
 
 
