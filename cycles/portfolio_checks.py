@@ -117,7 +117,7 @@ def build(raw: PortfolioIn, community: Community, where: str, place: Callable[[L
     seen: set[tuple[str, str, LinkKind]] = set()
     created_at = {e.cycle[0]: e.cycle[11] for e in entries}
     for index, lk in enumerate(raw["links"]):
-        source, target, kind = lk["source"], lk["target"], lk["kind"]
+        source, target = lk["source"], lk["target"]
         for side, end in (("source", source), ("target", target)):
             if end not in known:
                 raise ImportFileError(
@@ -127,19 +127,7 @@ def build(raw: PortfolioIn, community: Community, where: str, place: Callable[[L
             raise ImportFileError(
                 f"{where}{place(('links', index))}: links.{index}: a cycle cannot be linked to itself"
             )
-        triple = (source, target, kind)
-        if triple in seen:
-            continue
-        seen.add(triple)
-        given = lk["created"]
-        note = lk["note"]
-        created = _at(given, community) if given else created_at[source]
-        link = Link(source=source, target=target, kind=kind, created_at=created, note=note)
-        if triple in derived:
-            if given or note:
-                links[derived[triple]] = link
-            continue
-        links.append(link)
+        add_link(links, derived, seen, lk, created_at, community)
     for j, e in enumerate(raw["events"] or ()):
         if e["cycle"] in known:
             raise ImportFileError(
@@ -368,3 +356,30 @@ class _Checker:
 
 def _note_id(key: str, number: int, index: int) -> str:
     return f"{index + 1:06d}-{hashlib.sha1(f'{key}/{number}'.encode()).hexdigest()[:24]}"
+
+
+def add_link(
+    links: list[Link],
+    derived: dict[tuple[str, str, LinkKind], int],
+    seen: set[tuple[str, str, LinkKind]],
+    lk: Any,
+    created_at: dict[str, datetime],
+    community: Community,
+) -> None:
+    """Add the file's link ``lk`` (checked) to ``links``: a repeat of one added is skipped; one a
+    route decision implies (``derived``: its index) is replaced when the file gives its time or
+    note, so they are kept."""
+    source, target, kind = lk["source"], lk["target"], lk["kind"]
+    triple = (source, target, kind)
+    if triple in seen:
+        return
+    seen.add(triple)
+    given = lk["created"]
+    note = lk["note"]
+    created = _at(given, community) if given else created_at[source]
+    link = Link(source=source, target=target, kind=kind, created_at=created, note=note)
+    if triple in derived:
+        if given or note:
+            links[derived[triple]] = link
+        return
+    links.append(link)

@@ -26,7 +26,7 @@ from typing_extensions import TypedDict
 from cycles import history
 from cycles.community import Community
 from cycles.model import DecisionKind, Link, LinkKind
-from cycles.portfolio_checks import _at, _Checker, _event_row
+from cycles.portfolio_checks import _at, _Checker, _event_row, add_link
 from cycles.portfolio_records import EVENT_FIELDS, Entry, cycle_of
 from cycles.portfolio_schema import CycleIn, LinkIn, schema
 from cycles.portfolio_split import top_keys_unique
@@ -185,20 +185,8 @@ def _links(
     derived = {(lk.source, lk.target, lk.kind): i for i, lk in enumerate(links)}
     seen: set[tuple[str, str, LinkKind]] = set()
     for lk in given:
-        source, target, kind = lk["source"], lk["target"], lk["kind"]
+        source, target = lk["source"], lk["target"]
         if source not in known or target not in known or source == target:
             raise Unsupported("a link the file does not allow")
-        triple = (source, target, kind)
-        if triple in seen:
-            continue
-        seen.add(triple)
-        when = lk["created"]
-        note = lk["note"]
-        created = _at(when, community) if when else created_at[source]
-        link = Link(source=source, target=target, kind=kind, created_at=created, note=note)
-        if triple in derived:
-            if when or note:
-                links[derived[triple]] = link
-            continue
-        links.append(link)
+        add_link(links, derived, seen, lk, created_at, community)
     return links
