@@ -29,12 +29,13 @@ from cycles.kinds import local_date
 from tui.first_read import FirstRead
 from tui.lazy_workspace import LazyWorkspace
 from tui.widgets.keys import key_for, translate_bindings
+from tui.writes import Write, WriteQueue
 
 if TYPE_CHECKING:
     from cycles.community import Community
     from storage.reminders import InboxEntry
     from storage.workspace import Workspace
-    from tui.messages import ActionFailed, ConflictDetected, CycleChanged
+    from tui.messages import ActionFailed, ConflictDetected, CycleChanged, ExampleLoaded
     from tui.reminders import InAppReminders, Sweeper
     from tui.screens.board import BoardScreen
     from tui.screens.inbox import InboxLoaded
@@ -116,6 +117,8 @@ class CyclesApp(App[None]):
         self.carried_cursor: str | None = None  # the first frame's cursor, for the board
         self.carried_columns = ""  # and its column header
         self.start_error: CyclesError | None = None  # the files, found invalid after the first frame
+        self.writes = WriteQueue(self.post_message)  # every write, in order (``tui.writes``)
+        self.unsaved: list[Write] = []  # writes the queue could not finish before the app closed
 
     def today(self) -> date:
         return local_date(self.clock(), self.community.zone)
@@ -180,6 +183,7 @@ class CyclesApp(App[None]):
         self.exit(return_code=1)
 
     def on_unmount(self) -> None:
+        self.unsaved = self.writes.close()  # what the user asked for is stored before we go
         if self.reminders is not None:
             self.reminders.stop()
 
@@ -323,7 +327,8 @@ class CyclesApp(App[None]):
         from tui.screens.conflict import ConflictScreen
 
         key = message.key
-        self.board.unstored_refused(key)  # a decision shown while it was written: not stored
+        if self.has_board:
+            self.board.unstored_refused(key)  # shown while it was written: not stored
 
         def reload(yes: bool | None) -> None:
             if yes:
@@ -331,10 +336,14 @@ class CyclesApp(App[None]):
 
         self.push_screen(ConflictScreen(key, message.detail), reload)
 
+    def on_example_loaded(self, message: ExampleLoaded) -> None:
+        if self.has_board:
+            self.board.example_loaded(message)
+
     def on_action_failed(self, message: ActionFailed) -> None:
         from tui.screens.cycle import CycleScreen
 
-        if message.action == "decide":
+        if self.has_board:
             self.board.unstored_refused(message.key)  # shown while it was written: not stored
         self.notify(message.detail, title=_("Not done"), severity="error", timeout=8, markup=False)
         if message.action == "open" and isinstance(self.screen, CycleScreen):

@@ -85,4 +85,14 @@ def run_board(
         return app.start_error
     if lazy.error is not None:
         raise lazy.error
+    if app.unsaved:
+        from cycles.i18n import ngettext
+
+        text = ngettext(
+            "{n} change was not saved before the board closed (the database did not answer): {what}",
+            "{n} changes were not saved before the board closed (the database did not answer): {what}",
+            len(app.unsaved),
+        )
+        what = ", ".join(w.describe() for w in app.unsaved)
+        return CyclesError(text.format(n=len(app.unsaved), what=what))
     return None

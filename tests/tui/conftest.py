@@ -80,18 +80,24 @@ def app(workspace: Workspace, clock: FrozenClock) -> CyclesApp:
     return build(workspace, clock)
 
 
+def idle(app: CyclesApp) -> bool:
+    return app.writes.pending == 0 and all(worker.is_finished for worker in app.workers)
+
+
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and every message it posted be handled."""
+    """Let every worker and every queued write finish, and every message they posted be handled."""
     app = pilot.app
+    assert isinstance(app, CyclesApp)
     await pilot.pause()
     for _ in range(20):
-        if all(worker.is_finished for worker in app.workers):
+        if idle(app):
             # A finished worker's last message may start another (the board's load starts the
             # reminders): settled only when a further pause starts nothing new.
             await pilot.pause()
-            if all(worker.is_finished for worker in app.workers):
+            if idle(app):
                 return
             continue
+        assert app.writes.wait(timeout=30), "a write did not finish"
         await app.workers.wait_for_complete()
         await pilot.pause()
 

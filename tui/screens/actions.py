@@ -2,9 +2,10 @@
 
 Each action has a key, a palette entry ("Cycle: evaluate") and a form. Actions the selected cycle's
 state does not allow are greyed out (``check_action`` asks ``cycles.loop.allowed_actions``). Every
-Workspace call runs in a thread worker; the result comes back as a message (``tui.messages``) that
-the app hands to every screen, and an action always carries the version the user saw, so a stale
-edit is refused (and shown) instead of overwriting someone else's change.
+read runs in a thread worker and every write in the app's write queue (``tui.writes``), in the
+order given; the result comes back as a message (``tui.messages``) that the app hands to every
+screen, and an action always carries the version the user saw, so a stale edit is refused (and
+shown) instead of overwriting someone else's change.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from cycles import loop
-from cycles.errors import ConflictError, CyclesError
+from cycles.errors import CyclesError
 from cycles.i18n import N_, _
 from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Phase, Status
 from tui.messages import ActionFailed, ConflictDetected, CycleChanged, CycleFetched
 from tui.widgets.keys import translate_bindings
+from tui.writes import Write
 
 if TYPE_CHECKING:
     from tui.app import CyclesApp
@@ -186,7 +188,7 @@ class ActionsScreen(Screen[None]):
     def action_undo(self) -> None:
         s = self.selected()
         if s is not None:
-            self.act("undo", s.key, partial(self.ctx.workspace.undo, s.key, expected_version=s.version))
+            self.act("undo", s.key, partial(self.ctx.workspace.undo, s.key), seen=s.version)
 
     def begin(self, purpose: str) -> None:
         s = self.selected()
@@ -249,49 +251,44 @@ class ActionsScreen(Screen[None]):
         ws, key = self.ctx.workspace, cycle.key
         if purpose == "decide":
             kind, why = values.pop("kind"), values.pop("why")
-            call = partial(ws.decide, key, kind, why, expected_version=version, **values)
+            call = partial(ws.decide, key, kind, why, **values)
             if kind is DecisionKind.DROP:
                 question = _("Drop {name}? It leaves the board; its history is kept.").format(name=cycle.name)
 
                 def confirmed(yes: bool | None) -> None:
                     if yes:
                         self.ctx.board.show_decided(cycle, kind, why)  # undone if refused
-                        self.act("decide", key, call)
+                        self.act("decide", key, call, seen=version)
 
                 self.app.push_screen(ConfirmScreen(question, _("Drop")), confirmed)
                 return
             self.ctx.board.show_decided(cycle, kind, why)  # undone if refused
-            self.act("decide", key, call)
+            self.act("decide", key, call, seen=version)
             return
         if purpose == "link":
             self.act("link", key, partial(self._link, key, values))
             return
-        calls: dict[str, Callable[[], Change | Cycle]] = {
-            "edit": partial(ws.edit, key, expected_version=version, **values),
-            "collect": partial(ws.collect, key, expected_version=version, **values),
-            "start": partial(ws.start, key, values.get("context", ""), expected_version=version),
-            "note": partial(ws.note, key, values.get("text", ""), expected_version=version),
-            "evaluate": partial(ws.evaluate, key, expected_version=version, **values),
+        calls: dict[str, Callable[..., Change | Cycle]] = {
+            "edit": partial(ws.edit, key, **values),
+            "collect": partial(ws.collect, key, **values),
+            "start": partial(ws.start, key, values.get("context", "")),
+            "note": partial(ws.note, key, values.get("text", "")),
+            "evaluate": partial(ws.evaluate, key, **values),
         }
-        self.act(purpose, key, calls[purpose])
+        self.act(purpose, key, calls[purpose], seen=version)
 
     def _link(self, key: str, values: Values) -> Cycle:
         ws = self.ctx.workspace
         ws.link(key, values["target"], values["kind"], values.get("note", ""))
         return ws.get(key)  # a link bumps the cycle's version: read it back
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="act")
-    def act(self, action: str, key: str | None, call: Callable[[], Change | Cycle]) -> None:
-        """Run one Workspace action off the UI thread and report what happened to the app."""
-        try:
-            result = call()
-        except ConflictError as exc:
-            self.app.post_message(ConflictDetected(key or "", str(exc)))
-            return
-        except CyclesError as exc:
-            self.app.post_message(ActionFailed(action, key, str(exc)))
-            return
-        self.app.post_message(CycleChanged.of(action, result))
+    def act(
+        self, action: str, key: str | None, call: Callable[..., Change | Cycle], *, seen: int | None = None
+    ) -> None:
+        """Store one change off the UI thread, behind every change asked for before it
+        (``tui.writes``); ``seen`` is the version of cycle ``key`` the user acted on. The app is
+        told what was stored, or why not."""
+        self.ctx.writes.submit(Write(action, key, call, partial(CycleChanged.of, action), seen))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="refetch")
     def refetch(self, key: str) -> None:

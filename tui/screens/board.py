@@ -37,6 +37,7 @@ from tui.widgets.fmt import DUE_SYMBOL, number
 from tui.widgets.footer import Footer
 from tui.widgets.inbox_badge import InboxBadge
 from tui.widgets.keys import key_for
+from tui.writes import Write
 
 if TYPE_CHECKING:
     from tui.screens.form import Values
@@ -234,8 +235,11 @@ class BoardScreen(ActionsScreen):
     # -- changes from actions ----------------------------------------------------------------
 
     def apply_change(self, message: CycleChanged) -> None:
+        """A stored change: the cycles it changed move; the cursor stays on the cycle the user
+        has it on now (which may not be the one changed)."""
         model = self.model
         assert model is not None
+        keep = self._cursor_key()
         shown = self._shown_unstored.pop(message.cycle.key, None) and model.cards.get(message.cycle.key)
         stored = CycleSummary.of(message.cycle)
         if shown and shown.summary == stored and not message.created and not message.deleted:
@@ -249,7 +253,7 @@ class BoardScreen(ActionsScreen):
             model.relayout()
         else:
             model.replace(stored)  # one card moves
-        self.redraw(keep=message.cycle.key)
+        self.redraw(keep=keep)
 
     # -- a decision shown while it is written ------------------------------------------------
 
@@ -267,17 +271,24 @@ class BoardScreen(ActionsScreen):
             )
         except (CyclesError, ValueError):
             return  # the worker's write reports why
+        keep = self._cursor_key()
         self._shown_unstored.setdefault(cycle.key, model.cards[cycle.key].summary)
         model.replace(CycleSummary.of(change.cycle).model_copy(update={"version": cycle.version + 1}))
-        self.redraw(keep=cycle.key)
+        self.redraw(keep=keep)
 
     def unstored_refused(self, key: str | None) -> None:
         """The write for ``key`` was refused: show the cycle as it was before ``show_decided``."""
         before = self._shown_unstored.pop(key or "", None)
         if before is None or self.model is None:
             return
+        keep = self._cursor_key()
         self.model.replace(before)
-        self.redraw(keep=key)
+        self.redraw(keep=keep)
+
+    def _cursor_key(self) -> str | None:
+        """The cycle under the cursor, taken before the model changes under it."""
+        s = self.selected()
+        return s.key if s is not None else None
 
     # -- filters -----------------------------------------------------------------------------
 
@@ -360,23 +371,20 @@ class BoardScreen(ActionsScreen):
     # -- the example -------------------------------------------------------------------------
 
     def action_example(self) -> None:
-        self.load_example()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="act")
-    def load_example(self) -> None:
-        from cycles import portfolio
         from tui.commands.data import example_path
 
         ws = self.ctx.workspace
-        try:
+
+        def load() -> int:
+            from cycles import portfolio
+
             data = portfolio.read(example_path(), ws.community)
             ws.import_portfolio(data)
-        except CyclesError as exc:
-            self.app.post_message(ActionFailed("example", None, str(exc)))
-            return
-        self.post_message(ExampleLoaded(len(data.cycles)))
+            return len(data.cycles)
 
-    def on_example_loaded(self, message: ExampleLoaded) -> None:
+        self.ctx.writes.submit(Write("example", None, load, ExampleLoaded))
+
+    def example_loaded(self, message: ExampleLoaded) -> None:
         text = ngettext("Loaded {n} example cycle", "Loaded {n} example cycles", message.count)
         self.app.notify(text.format(n=message.count), markup=False)
         self.load()

@@ -1,14 +1,16 @@
 """The reminders inbox: every evaluation reminder owed now and not acknowledged, one line each.
 
 Enter opens the evaluate form for the cycle (or, when its run has not started, the cycle itself);
-``a`` acknowledges a reminder and ``s`` snoozes the cycle's reminders. Every database call runs in
-a thread worker (through ``tui.reminders.InAppReminders``, whose methods block) and reports back as
-a message. The list itself, drawn line by line, is ``tui.widgets.inbox_list.InboxView``.
+``a`` acknowledges a reminder and ``s`` snoozes the cycle's reminders. Every read runs in a thread
+worker and every write in the app's write queue (``tui.writes``), through
+``tui.reminders.InAppReminders``, whose methods block; each reports back as a message. The list
+itself, drawn line by line, is ``tui.widgets.inbox_list.InboxView``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import work
@@ -31,6 +33,7 @@ from tui.widgets.footer import Footer
 from tui.widgets.inbox_badge import InboxBadge as InboxBadge
 from tui.widgets.inbox_list import InboxView, headings, row_text
 from tui.widgets.keys import key_for, translate_bindings
+from tui.writes import Write
 
 if TYPE_CHECKING:
     from storage.reminders import InboxEntry
@@ -218,18 +221,16 @@ class InboxScreen(Screen[None]):
         if entry is not None:
             self.acknowledge(entry)
 
-    @work(thread=True, exit_on_error=False, group="inbox-act")
     def acknowledge(self, entry: InboxEntry) -> None:
         reminders = self.ctx.reminders
         assert reminders is not None
-        try:
+
+        def call() -> list[InboxEntry]:
             reminders.acknowledge(entry.cycle)
-            entries = reminders.inbox()
-        except CyclesError as exc:
-            self.app.post_message(ActionFailed("acknowledge", entry.cycle, str(exc)))
-            return
+            return reminders.inbox()
+
         done = _("Reminder for {name} acknowledged").format(name=entry.name)
-        self.app.post_message(InboxLoaded(entries, done))
+        self.ctx.writes.submit(Write("acknowledge", entry.cycle, call, lambda es: InboxLoaded(es, done)))
 
     def action_snooze(self) -> None:
         entry = self.view.selected
@@ -242,20 +243,22 @@ class InboxScreen(Screen[None]):
 
         self.app.push_screen(SnoozeForm(entry), chosen)
 
-    @work(thread=True, exit_on_error=False, group="inbox-act")
     def snooze(self, entry: InboxEntry, days: int) -> None:
         reminders = self.ctx.reminders
         assert reminders is not None
-        try:
-            until = reminders.snooze(entry.cycle, days)
-            entries = reminders.inbox()
-        except CyclesError as exc:
-            self.app.post_message(ActionFailed("snooze", entry.cycle, str(exc)))
-            return
-        done = _("Reminders for {name} snoozed until {date}").format(
-            name=entry.name, date=day(until, self.ctx.today())
-        )
-        self.app.post_message(InboxLoaded(entries, done))
+        today = self.ctx.today()
+
+        def call() -> tuple[date, list[InboxEntry]]:
+            return reminders.snooze(entry.cycle, days), reminders.inbox()
+
+        def report(result: tuple[date, list[InboxEntry]]) -> InboxLoaded:
+            until, entries = result
+            done = _("Reminders for {name} snoozed until {date}").format(
+                name=entry.name, date=day(until, today)
+            )
+            return InboxLoaded(entries, done)
+
+        self.ctx.writes.submit(Write("snooze", entry.cycle, call, report))
 
     def action_evaluate(self) -> None:
         entry = self.view.selected
