@@ -83,13 +83,14 @@ def step(out: dict[str, Any], name: str, fn: Callable[[], Any]) -> None:
 def sweep(url: str, now: datetime, repeat: int) -> dict[str, Any]:
     from cycles.community import load_community
     from storage.store import Store
+    from storage.workspace import Workspace
     from tui.reminders.sweep import Sweeper
     from tui.settings import ReminderSettings, Settings
 
     store = Store.open(url)
     try:
         settings = Settings(reminders=ReminderSettings(desktop=False))
-        sweeper = Sweeper.build(store, load_community(), settings)
+        sweeper = Sweeper.build(Workspace(store, load_community(), actor="bench"), settings)
         start = time.perf_counter()
         first = sweeper.sweep(now)
         first_s = time.perf_counter() - start

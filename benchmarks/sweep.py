@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{total} cycles, {awaiting} awaiting an evaluation; {store.url}")
 
     settings = Settings(reminders=ReminderSettings(desktop=False))
-    sweeper = Sweeper.build(store, community, settings)
+    sweeper = Sweeper.build(workspace, settings)
 
     first = sweeper.sweep(NOW)
     print(
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     full = []
     for i in range(5):
-        fresh = Sweeper.build(store, community, settings)  # a new process: no memory of earlier scans
+        fresh = Sweeper.build(workspace, settings)  # a new process: no memory of earlier scans
         full.append(fresh.sweep(NOW + timedelta(hours=1, minutes=i)).seconds * 1000)
     print(
         f"full scan:                  {statistics.median(full):8.2f} ms median, {max(full):.2f} max "

@@ -19,7 +19,7 @@ from cycles.reminders import Reminder, kind_of
 from storage.tables import ReminderRow, ReminderStateRow
 
 if TYPE_CHECKING:
-    from storage.reminders import Candidate
+    from storage.reminder_types import Candidate
 
 R = ReminderRow.__table__.c  # type: ignore[attr-defined]
 S = ReminderStateRow.__table__.c  # type: ignore[attr-defined]

@@ -6,6 +6,9 @@ The board's inbox and the sweep's messages use these types; keeping them apart f
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -71,3 +74,8 @@ class Record:
     channels: str | None
     last_error: str | None
     claimed_by: str | None
+
+
+def new_token() -> str:
+    """Who claims: unique per sweep, readable in ``cycles remind list``."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"

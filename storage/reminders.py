@@ -12,9 +12,6 @@ any transaction, so a transaction that ``Store.write`` retries never sends.
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -53,11 +50,6 @@ LEASE = timedelta(minutes=15)  # how long a claim is held before another process
 FIRST_RETRY = timedelta(minutes=5)
 MAX_RETRY = timedelta(hours=6)
 RESCAN = timedelta(hours=1)  # an idle sweep reads the candidates again at least this often
-
-
-def new_token() -> str:
-    """Who claims: unique per sweep, readable in ``cycles remind list``."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -9,40 +9,168 @@ processes acting at once are serialized and neither update is lost.
 from __future__ import annotations
 
 import builtins  # ``Workspace.list`` shadows ``list`` inside the class
+import threading
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cycles import history, loop
-from cycles.cadence import local_date
-from cycles.community import Community
-from cycles.errors import ConflictError, NotFoundError, TransitionError
+from cycles.errors import ConflictError, CyclesError, NotFoundError, TransitionError
 from cycles.i18n import _
-from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Event, Iteration, Link, LinkKind
-from cycles.repository import CycleFilter
-from storage.repository import SqlCycleRepository
-from storage.store import Store
+from cycles.kinds import local_date
 
 if TYPE_CHECKING:
+    from cycles.community import Community
+    from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Event, Iteration, Link, LinkKind
     from cycles.portfolio import Portfolio
+    from cycles.reminders import Policy
+    from cycles.repository import CycleFilter
+    from cycles.review import Period, Review
+    from storage.fastread import Counts, Rows
+    from storage.import_fast import Started
+    from storage.reading import Selection
+    from storage.reminders import ReminderStore
+    from storage.repository import SqlCycleRepository
+    from storage.store import Store
+
+# This module is the door the interface comes through, and the board's first frame comes through
+# it before SQLAlchemy, SQLModel or pydantic are imported: they are imported where they are used.
 
 Clock = Callable[[], datetime]
+Step = Callable[[str], object]  # told the name of each step of a long piece of work, as it begins
+EXPORT_FORMATS = ("json", "csv", "xlsx", "ics")
+REVIEW_FORMATS = ("md", "html", "xlsx")
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def served(url: str) -> bool:
+    """Whether ``url`` names a database server (PostgreSQL) rather than a file."""
+    from storage import fastread_pg
+
+    return fastread_pg.conninfo(url) is not None
+
+
+def first_rows(url: str, rows: int) -> tuple[Rows, Counts] | None:
+    """The first ``rows`` cards of each column and the counts of all, as plain rows, read with the
+    database driver alone (no ORM, no pydantic): for the board's first frame. None when the driver
+    cannot answer for this database (not at the current schema): then the Workspace reads."""
+    from storage import fastread, fastread_pg
+
+    if fastread_pg.conninfo(url) is not None:
+        return fastread_pg.first_rows(url, rows)
+    return fastread.first_rows(url, rows)
+
+
+def default_url() -> str:
+    """The embedded SQLite database in the user's data directory."""
+    from storage.location import default_url as url
+
+    return url()
+
+
+def read_portfolio(path: Path, community: Community) -> Portfolio:
+    """Read and validate a portfolio file of any format Learning Cycles imports: YAML, JSON (a
+    lossless export or hand-written), or a CSV export (a zip archive, a directory, or one of its
+    CSV files). The format follows from the extension, or from the content where that is clearer."""
+    from cycles import portfolio
+    from storage.formats import portfolio_csv
+
+    if portfolio_csv.is_csv_export(path):
+        return portfolio_csv.read(path, community)
+    if path.suffix.lower() == ".json" or _starts_with_brace(path):
+        return portfolio.read_json(path, community)
+    return portfolio.read(path, community)
+
+
+def _starts_with_brace(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    except OSError:
+        return False
+
+
+def start_import(path: Path, community: Community, url: str) -> Started | None:
+    """The import of a JSON export in its own layout begun on both cores (a worker process reads
+    the file meanwhile; ``storage.import_fast``), or None when the file or the database is not
+    one this path serves: then :func:`read_portfolio` and ``Workspace.import_portfolio`` do. Call
+    it before any thread starts (the worker is forked)."""
+    from storage.import_fast import start
+
+    return start(path, community, url)
+
+
+def _nothing(_step: str) -> None:
+    return None
+
+
 class Workspace:
-    """The application's one way into stored cycles."""
+    """The application's one way into stored cycles: reads, every change as one unit of work, and
+    which path serves each read (the database driver alone where it can answer, else the ORM).
+
+    Made on a ``Store``, or with :meth:`at` on a URL whose store opens on first use (in whichever
+    thread uses it first, never when a method is only looked up)."""
 
     def __init__(
-        self, store: Store, community: Community, *, actor: str, clock: Clock = system_clock
+        self,
+        store: Store | None,
+        community: Community,
+        *,
+        actor: str,
+        clock: Clock = system_clock,
+        url: str | None = None,
     ) -> None:
-        self.store = store
+        self._store = store
+        self.url = url if url is not None else store.url if store is not None else ""
+        self._given_url = url is not None  # the URL as given keeps its password: the driver can use it
         self.community = community
         self.actor = actor
         self.clock = clock
+        self.error: CyclesError | None = None
+        self.on_error: Callable[[CyclesError], object] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def at(cls, url: str, community: Community, *, actor: str, clock: Clock = system_clock) -> Workspace:
+        """A Workspace on ``url`` whose store (SQLAlchemy, the schema check or migration) opens when
+        a method first needs it."""
+        return cls(None, community, actor=actor, clock=clock, url=url)
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    @property
+    def store(self) -> Store:
+        """The store, opened now if it is not yet (blocks: from a worker, not the UI thread)."""
+        store = self._store
+        if store is not None:
+            return store
+        with self._lock:
+            if self._store is None:
+                from storage.store import Store
+
+                try:
+                    self._store = Store.open(self.url)
+                except CyclesError as exc:
+                    self.failed(exc)
+                    raise
+            return self._store
+
+    def failed(self, exc: CyclesError) -> None:
+        """The database cannot be used (found by opening it, or by a read that needs no store):
+        ``error`` keeps why, and ``on_error`` is told, once."""
+        first = self.error is None
+        self.error = exc
+        if first and self.on_error is not None:
+            self.on_error(exc)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
 
     def now(self) -> datetime:
         return self.clock()
@@ -52,9 +180,29 @@ class Workspace:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def list(self, flt: CycleFilter | None = None) -> list[CycleSummary]:
+    def list(self, flt: CycleFilter | None = None) -> builtins.list[CycleSummary]:
+        """The cycles ``flt`` matches (default: the active ones). Read by the driver alone where
+        it can answer: a SQLite file at the current schema (``storage.fastread``), or PostgreSQL
+        while the ORM has not been opened, with the URL as given (``storage.fastread_pg``); else
+        through the ORM. The same query text serves every path."""
+        from cycles.repository import CycleFilter
+        from storage import fastread
+
+        flt = flt or CycleFilter()
+        today = self.today()
+        found = fastread.summaries(self.url, flt, today)
+        if found is None and self._given_url and not self.is_open:
+            from storage import fastread_pg
+
+            try:
+                found = fastread_pg.summaries(self.url, flt, today)
+            except CyclesError as exc:  # the server cannot be reached: as when opening the store
+                self.failed(exc)
+                raise
+        if found is not None:
+            return found
         with self.store.read() as repo:
-            return repo.summaries(flt or CycleFilter(), self.today())
+            return repo.summaries(flt, today)
 
     def get(self, key: str) -> Cycle:
         with self.store.read() as repo:
@@ -73,6 +221,108 @@ class Workspace:
         """A cycle with its links and history, read in one unit of work."""
         with self.store.read() as repo:
             return repo.get(key), repo.links(key), repo.history(key)
+
+    def taken_keys(self, keys: Iterable[str]) -> builtins.list[str]:
+        """Those of ``keys`` that are cycles in the database already, sorted."""
+        from storage.reading import taken_keys
+
+        return taken_keys(self.store, keys)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def _source(self) -> Store | str:
+        """What the exports read: the open store, or else the URL as given, which they read with
+        the database driver alone where it serves (no ORM to import)."""
+        return self._store if self._store is not None else self.url
+
+    def export(
+        self,
+        fmt: str,
+        path: Path,
+        selection: Selection | None = None,
+        *,
+        lang: str = "en",
+        step: Step = _nothing,
+    ) -> dict[str, int]:
+        """Write the selected cycles to ``path`` as ``fmt`` (one of ``EXPORT_FORMATS``); how many
+        records of each kind it holds (the calendar: ``{"dates": n}``). JSON, CSV and XLSX are
+        made of each cycle's stored piece where it is current, the rest built from rows and
+        stored (``storage.documents``, ``storage.table_pieces``): the same bytes either way."""
+        from storage.reading import ALL
+
+        chosen = selection or ALL
+        source = self._source()
+        if fmt == "json":
+            from storage.documents import export_json
+
+            step(_("Writing {path}").format(path=path))
+            return export_json(source, self.community.name, path, chosen)
+        if fmt in ("csv", "xlsx"):
+            from storage import table_pieces
+
+            step(_("Writing {path}").format(path=path))
+            layout = table_pieces.CSV if fmt == "csv" else table_pieces.XLSX
+            return table_pieces.export_tables(source, self.community, path, chosen, layout)
+        if fmt != "ics":
+            raise ValueError(f"unknown export format {fmt!r}")
+        from storage.export import document
+        from storage.formats import calendar_ics
+        from storage.reading import read_rows, reading
+
+        step(_("Reading the portfolio"))
+        with reading(source) as reader:
+            rows = read_rows(reader, chosen, notes=False, events=False)
+        step(_("Writing {path}").format(path=path))
+        doc = document(rows, self.community.name, orphans=False)
+        return {"dates": calendar_ics.write(doc, self.community, path, now=self.now(), lang=lang)}
+
+    def review(
+        self,
+        fmt: str,
+        path: Path,
+        within: Period,
+        *,
+        selection: Selection | None = None,
+        funding_types: Iterable[str] = (),
+        lang: str = "en",
+        step: Step = _nothing,
+    ) -> Review:
+        """The programme review of ``within`` written to ``path`` as ``fmt`` (one of
+        ``REVIEW_FORMATS``), and returned."""
+        from cycles import review as content
+        from storage.formats import review_html, review_md, review_xlsx
+        from storage.reading import ALL, reading
+        from storage.review_read import read_review_records
+
+        writer = {"md": review_md.write, "html": review_html.write, "xlsx": review_xlsx.write}[fmt]
+        chosen = selection or ALL
+        step(_("Reading the portfolio"))
+        with reading(self._source()) as reader:
+            cycles = read_review_records(reader, chosen)
+        step(_("Writing {path}").format(path=path))
+        made = content.build(
+            cycles,
+            self.community,
+            within,
+            now=self.now(),
+            funding_types=tuple(funding_types) or content.FUNDING_TYPES,
+            scales=chosen.scales,
+            types=chosen.types,
+        )
+        writer(made, self.community, path, lang=lang)
+        return made
+
+    def import_started(self, started: Started) -> Any:
+        """Store an import begun by :func:`start_import` (all or nothing); what it stored, or None
+        when something in the file was refused (nothing is written then)."""
+        return started.store(self.store)
+
+    def reminders(self, policy: Policy) -> ReminderStore:
+        """The evaluation reminders of this database under ``policy``: what is owed, the claims
+        that make each reminder go out once, the inbox, acknowledgements and snoozes."""
+        from storage.reminders import ReminderStore
+
+        return ReminderStore(self.store, policy)
 
     # -- acting -----------------------------------------------------------------------------
 
@@ -106,6 +356,8 @@ class Workspace:
         cadence_days: int | None = None,
         level: str | None = None,
     ) -> Cycle:
+        from cycles import loop
+
         def work(repo: SqlCycleRepository) -> Cycle:
             chosen = key or _free_key(repo, loop.slugify(name))
             if repo.exists(chosen):
@@ -130,6 +382,8 @@ class Workspace:
         return self.store.write(work)
 
     def edit(self, key: str, *, expected_version: int | None = None, **fields: Any) -> Change:
+        from cycles import loop
+
         return self._act(
             key,
             expected_version,
@@ -137,6 +391,8 @@ class Workspace:
         )
 
     def collect(self, key: str, *, expected_version: int | None = None, **fields: Any) -> Change:
+        from cycles import loop
+
         return self._act(
             key,
             expected_version,
@@ -144,6 +400,8 @@ class Workspace:
         )
 
     def start(self, key: str, context: str = "", *, expected_version: int | None = None) -> Change:
+        from cycles import loop
+
         return self._act(
             key,
             expected_version,
@@ -151,6 +409,8 @@ class Workspace:
         )
 
     def note(self, key: str, text: str, *, expected_version: int | None = None) -> Change:
+        from cycles import loop
+
         return self._act(
             key,
             expected_version,
@@ -158,6 +418,8 @@ class Workspace:
         )
 
     def evaluate(self, key: str, *, expected_version: int | None = None, **fields: Any) -> Change:
+        from cycles import loop
+
         return self._act(
             key,
             expected_version,
@@ -176,6 +438,9 @@ class Workspace:
         route_type: str | None = None,
         carry: Iterable[str] = (),
     ) -> Change:
+        from cycles import loop
+        from cycles.model import DecisionKind
+
         def transition(c: Cycle) -> Change:
             return loop.decide(
                 c,
@@ -197,6 +462,8 @@ class Workspace:
         return self._act(key, expected_version, transition)
 
     def link(self, source: str, target: str, kind: LinkKind, note: str = "") -> Change:
+        from cycles import loop
+
         def work(repo: SqlCycleRepository) -> Change:
             src, tgt = repo.get(source), repo.get(target)
             change = loop.link(src, tgt, kind, now=self.now(), actor=self.actor, note=note)
@@ -207,6 +474,7 @@ class Workspace:
 
     def undo(self, key: str, *, expected_version: int | None = None) -> Change:
         """Undo the cycle's latest change that has not been undone."""
+        from cycles import history
 
         def work(repo: SqlCycleRepository) -> Change:
             cycle = repo.get(key)

@@ -59,3 +59,32 @@ def test_the_command_line_imports_the_orm_only_when_a_command_needs_it() -> None
     assert not loaded & {"sqlalchemy", "sqlmodel", "alembic", "textual", "apscheduler"}, sorted(
         loaded & {"sqlalchemy", "sqlmodel", "alembic", "textual", "apscheduler"}
     )
+
+
+def test_the_door_is_light_to_import() -> None:
+    """The board's first frame comes through ``storage.workspace`` before the ORM or pydantic."""
+    loaded = loaded_after_import(["storage.workspace"])
+    assert not loaded & {"sqlalchemy", "sqlmodel", "alembic", "pydantic", "textual"}, sorted(
+        loaded & {"sqlalchemy", "sqlmodel", "alembic", "pydantic", "textual"}
+    )
+
+
+def test_the_top_level_packages_are_this_distributions() -> None:
+    """``cycles``, ``storage`` and ``tui`` are generic names: another distribution installing one of
+    them would shadow ours. The three imported are the ones this project ships, side by side."""
+    from importlib.metadata import distribution
+
+    import cycles
+    import storage
+    import tui
+
+    roots = {Path(p.__file__ or "").resolve().parent.parent for p in (cycles, storage, tui)}
+    assert len(roots) == 1, roots
+    root = roots.pop()
+    for module in ("cycles/loop.py", "storage/workspace.py", "storage/records.py", "tui/writes.py"):
+        assert (root / module).is_file(), module
+    dist = distribution("learning-cycles")
+    shipped = {str(f).split("/")[0] for f in dist.files or ()}
+    direct = dist.read_text("direct_url.json") or ""
+    # A wheel lists the packages among its files; an editable install points at this checkout.
+    assert {"cycles", "storage", "tui"} <= shipped or root.as_uri() in direct, (shipped, direct)

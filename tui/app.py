@@ -27,13 +27,12 @@ from cycles.errors import CyclesError
 from cycles.i18n import N_, _, set_language
 from cycles.kinds import local_date
 from tui.first_read import FirstRead
-from tui.lazy_workspace import LazyWorkspace
 from tui.widgets.keys import key_for, translate_bindings
 from tui.writes import Write, WriteQueue
 
 if TYPE_CHECKING:
     from cycles.community import Community
-    from storage.reminders import InboxEntry
+    from storage.records import InboxEntry
     from storage.workspace import Workspace
     from tui.messages import ActionFailed, ConflictDetected, CycleChanged, ExampleLoaded
     from tui.reminders import InAppReminders, Sweeper
@@ -109,8 +108,7 @@ class CyclesApp(App[None]):
         self.inbox_entries: list[InboxEntry] = []  # as the latest tick or inbox read saw it
         self._first_tick = asyncio.Event()
         self._started = False  # reminders and the later screens, once the board has loaded
-        if isinstance(workspace, LazyWorkspace):
-            workspace.on_error = lambda exc: self.post_message(StoreFailed(exc))
+        workspace.on_error = lambda exc: self.post_message(StoreFailed(exc))
         # The board's first screenful, read while Textual starts (unless begun before).
         self.first_read = first_read or FirstRead.of(workspace, shutil.get_terminal_size((0, 0)).lines)
         self.validate_files = validate_files  # given: the first frame is ``tui.first_board``'s

@@ -20,7 +20,6 @@ from cycles.i18n import set_language
 
 if TYPE_CHECKING:
     from cycles.community import Community
-    from storage.workspace import Workspace
     from tui.settings import Settings
 
 
@@ -69,22 +68,14 @@ def run_board(
         return context.settings, context.community
 
     from tui.app import make_app
-    from tui.cli import clock_from_env
-    from tui.lazy_workspace import LazyWorkspace
 
-    lazy = LazyWorkspace(
-        context.url,
-        community,
-        actor=context.settings.user.name,
-        clock=clock_from_env(),
-        opener=context.workspace,
-    )
-    app = make_app(cast("Workspace", lazy), context.settings, first_read=first, validate_files=validate)
+    workspace = context.workspace(community=community, open_now=False)
+    app = make_app(workspace, context.settings, first_read=first, validate_files=validate)
     app.run()
     if app.start_error is not None:
         return app.start_error
-    if lazy.error is not None:
-        raise lazy.error
+    if workspace.error is not None:
+        raise workspace.error
     if app.unsaved:
         from cycles.i18n import ngettext
 

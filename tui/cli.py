@@ -47,7 +47,7 @@ class Context:
         """The database URL in effect (the embedded default when none is configured)."""
         if self.db:
             return self.db
-        from storage.location import default_url
+        from storage.workspace import default_url
 
         return default_url()
 
@@ -59,20 +59,27 @@ class Context:
             self._community = load_community(self.settings.community.file)
         return self._community
 
-    def workspace(self, db: str | None = None) -> Workspace:
-        if self._workspace is None or db is not None:
-            from storage.store import Store
+    def workspace(self, db: str | None = None, *, community: Any = None, open_now: bool = True) -> Workspace:
+        """The Workspace on the configured database (or ``db``); opened now unless ``open_now`` is
+        False, when its store opens on first use (the board's first frame, the fast reads)."""
+        if self._workspace is None or db is not None or community is not None:
             from storage.workspace import Workspace
 
-            store = Store.open(db or self.db)
-            self._workspace = Workspace(
-                store, self.community, actor=self.settings.user.name, clock=clock_from_env()
+            if self._workspace is not None:
+                self._workspace.close()
+            self._workspace = Workspace.at(
+                db or self.url,
+                community if community is not None else self.community,
+                actor=self.settings.user.name,
+                clock=clock_from_env(),
             )
+        if open_now:
+            self._workspace.store  # noqa: B018  (opening the store here reports a bad database now)
         return self._workspace
 
     def close(self) -> None:
         if self._workspace is not None:
-            self._workspace.store.close()
+            self._workspace.close()
 
 
 def clock_from_env() -> Any:

@@ -152,15 +152,13 @@ class FirstBoardScreen(Screen[None]):
             app.start_error = message.error
             app.exit(return_code=1)
             return
-        from tui.lazy_workspace import LazyWorkspace
         from tui.screens.board import BoardScreen
 
         if message.settings is not None:
             app.settings = message.settings
         if message.community is not None:
             app.community = message.community
-            if isinstance(app.workspace, LazyWorkspace):
-                app.workspace.community = message.community
+            app.workspace.community = message.community
         selected = self.view.selected
         app.carried_cursor = selected.key if selected is not None else None
         app.carried_columns = str(self.query_one("#columns", Static).content)

@@ -1,11 +1,11 @@
 """The board's first screenful, read in a thread from the moment the board is asked for.
 
-``storage.fastread.first_rows`` (SQLite at the current schema) reads the cycles a screen shows
+``storage.workspace.first_rows`` (SQLite at the current schema) reads the cycles a screen shows
 and the counts of every lane and column in a few milliseconds, mostly inside SQLite, where other
 threads run on: started before the app's modules are imported, it is done by the time the board
-mounts, whose first frame then shows the cards. On PostgreSQL its twin
-``storage.fastread_pg.first_rows`` does the same with psycopg alone, waiting on the server; on
-Linux in a forked child process, so that importing psycopg does not hold up the app's imports.
+mounts, whose first frame then shows the cards. On PostgreSQL it does the same with psycopg
+alone, waiting on the server; on Linux in a forked child process, so that importing psycopg does
+not hold up the app's imports.
 Light to import (no Textual, no ORM, no pydantic; psycopg only once a PostgreSQL URL is read): the
 rows are kept as the database gave them, and become ``CycleSummary`` models (pydantic) only when
 ``result`` is first asked for; the quick first frame (``tui.first_board``) draws ``light()``.
@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING
 
 from cycles.errors import CyclesError
 from cycles.kinds import SummaryRow
-from storage import fastread, fastread_pg
-from tui.lazy_workspace import LazyWorkspace
+from storage.workspace import first_rows, served
 
 if TYPE_CHECKING:
     from cycles.model import CycleSummary
-    from storage.fastread import Counts, Rows
+    from storage.records import Counts, SummaryRows
     from storage.workspace import Workspace
 
 CARD_LINES = 3  # tui.widgets.board_model.CARD_HEIGHT (not imported: it brings the board's modules)
@@ -36,27 +35,15 @@ LINES = 60  # at least: a taller terminal than this reads its own first screenfu
 FORK = sys.platform == "linux"
 
 
-def database_url(workspace: Workspace) -> str:
-    """The database's URL, for ``storage.fastread`` (without opening the store when it is not yet)."""
-    return workspace.url if isinstance(workspace, LazyWorkspace) else workspace.store.url
-
-
 def first_screen(url: str, rows: int) -> tuple[list[CycleSummary], Counts] | None:
-    """The first screenful from the fast path of the URL's database (SQLite or PostgreSQL), or None
-    when neither can answer."""
+    """The first screenful read by the database driver alone (``storage.workspace.first_rows``),
+    or None when it cannot answer."""
     head = first_rows(url, rows)
     if head is None:
         return None
     from cycles.model import CycleSummary
 
     return [CycleSummary.from_row(r) for r in head[0]], head[1]
-
-
-def first_rows(url: str, rows: int) -> tuple[Rows, Counts] | None:
-    """``first_screen`` as the database's rows (no pydantic)."""
-    if fastread_pg.conninfo(url) is not None:
-        return fastread_pg.first_rows(url, rows)
-    return fastread.first_rows(url, rows)
 
 
 def _answer(url: str, rows: int) -> bytes:
@@ -84,7 +71,7 @@ class FirstRead:
 
     def __init__(self, url: str, lines: int = 0, *, fork: bool = False) -> None:
         self.rows = rows_for(max(lines, LINES))
-        self.head: tuple[Rows, Counts] | None = None  # the rows as read
+        self.head: tuple[SummaryRows, Counts] | None = None  # the rows as read
         self._result: tuple[list[CycleSummary], Counts] | None = None
         self.error: CyclesError | None = None  # the database said no: the board reports it
         self.done = threading.Event()
@@ -92,9 +79,7 @@ class FirstRead:
         # ``fork``: the caller knows this process holds no database connection (a child would
         # share its socket). Forked only while this is the process's one thread: a lock another
         # thread holds (imports, logging) would stay held in the child for ever.
-        self.forked = (
-            fork and FORK and threading.active_count() == 1 and fastread_pg.conninfo(url) is not None
-        )
+        self.forked = fork and FORK and threading.active_count() == 1 and served(url)
         if self.forked:
             self._fork()
         else:
@@ -102,7 +87,7 @@ class FirstRead:
 
     @classmethod
     def of(cls, workspace: Workspace, lines: int) -> FirstRead:
-        return cls(database_url(workspace), lines)
+        return cls(workspace.url, lines)
 
     def _read(self) -> None:
         try:

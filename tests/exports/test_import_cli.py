@@ -209,7 +209,7 @@ def test_review_command(cli, filled, tmp_path: Path) -> None:
 
 
 def test_csv_reader_is_used_for_directories_and_csv_files(filled, tmp_path: Path) -> None:
-    from tui.commands.data import read_portfolio
+    from storage.workspace import read_portfolio
 
     portfolio_csv.export(filled.store, filled.community, tmp_path / "dir")
     for path in (tmp_path / "dir", tmp_path / "dir" / "notes.csv"):

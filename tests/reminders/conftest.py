@@ -142,4 +142,4 @@ def local(day: date, hour: int = 9, minute: int = 0, zone: Any = None) -> dateti
 
 
 def sweeper(workspace: Workspace, settings: Settings) -> Sweeper:
-    return Sweeper.build(workspace.store, workspace.community, settings)
+    return Sweeper.build(workspace, settings)

@@ -7,6 +7,7 @@ from typing import Any
 
 from cycles.community import load_community
 from storage.store import Store
+from storage.workspace import Workspace
 from tests.reminders.conftest import make_settings
 from tui.reminders.sweep import Sweeper
 
@@ -15,7 +16,7 @@ def sweep_at(url: str, port: int, instants: list[datetime], barrier: Any, result
     """Sweep at each instant, all processes starting each sweep together; report what was sent."""
     store = Store.open(url)
     try:
-        sweeper = Sweeper.build(store, load_community(), make_settings(port))
+        sweeper = Sweeper.build(Workspace(store, load_community(), actor="sweeper"), make_settings(port))
         sent: list[str] = []
         elsewhere = 0
         for now in instants:

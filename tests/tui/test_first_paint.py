@@ -30,7 +30,6 @@ from tests.conftest import EXAMPLE, FrozenClock
 from tests.tui.conftest import PORTFOLIO, SIZE, build, press, settle
 from tui.app import CyclesApp
 from tui.first_read import LINES, first_screen, rows_for
-from tui.lazy_workspace import LazyWorkspace
 from tui.reminders import Sweeper
 from tui.widgets.board_model import BoardModel
 from tui.widgets.cards import make_cards
@@ -43,15 +42,9 @@ RENAMED = ["Ärzte", "ärger", "Émile", "éclair", "Zeta", "zèbre", "Ångströ
 CASED = ["aap", "Aap", "AAP", "a-b", "ab", "Ab", "_x", "Zulu", "zulu", "b c", "bc", "B-C"]
 
 
-def lazy(url: str, community: Community, clock: FrozenClock) -> tuple[LazyWorkspace, list[Workspace]]:
-    """A workspace as ``cycles`` gives the board, and the real ones it opened."""
-    opened: list[Workspace] = []
-
-    def opener() -> Workspace:
-        opened.append(Workspace(Store.open(url), community, actor="tester", clock=clock))
-        return opened[-1]
-
-    return LazyWorkspace(url, community, actor="tester", clock=clock, opener=opener), opened
+def lazy(url: str, community: Community, clock: FrozenClock) -> Workspace:
+    """A workspace as ``cycles`` gives the board: its store opens on first use."""
+    return Workspace.at(url, community, actor="tester", clock=clock)
 
 
 @pytest.fixture
@@ -189,18 +182,19 @@ def test_the_first_read_on_postgresql_runs_in_a_child_process_with_the_same_answ
 async def test_the_board_paints_and_fills_before_the_store_is_opened(
     filled: Callable[[str], str], sqlite_url: str, community: Community, clock: FrozenClock
 ) -> None:
-    workspace, opened = lazy(filled(sqlite_url), community, clock)
-    app = build(workspace, clock)  # type: ignore[arg-type]
+    workspace = lazy(filled(sqlite_url), community, clock)
+    app = build(workspace, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         model = app.board.model
         assert model is not None and model.complete
         assert (len(model.cards), model.shown) == (15, 13)
-        assert opened == []  # reading the board needed no store
+        assert not workspace.is_open  # reading the board needed no store
         await press(pilot, "enter")  # opening a cycle does, in its worker
         assert app.screen.__class__.__name__ == "CycleScreen"
         assert app.screen.cycle is not None  # type: ignore[attr-defined]
-        assert len(opened) == 1
+        assert workspace.is_open
+    workspace.close()
 
 
 async def test_the_board_on_postgresql_reads_without_opening_the_store(
@@ -208,17 +202,16 @@ async def test_the_board_on_postgresql_reads_without_opening_the_store(
 ) -> None:
     boards = []
     for url in (filled(pg_url), filled(sqlite_url)):
-        workspace, opened = lazy(url, community, clock)
-        app = build(workspace, clock)  # type: ignore[arg-type]
+        workspace = lazy(url, community, clock)
+        app = build(workspace, clock)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             model = app.board.model
-            assert model is not None and model.complete and opened == []
+            assert model is not None and model.complete and not workspace.is_open
             boards.append(layout(model, 40))
             await press(pilot, "enter")
-            assert len(opened) == 1 and app.screen.cycle is not None  # type: ignore[attr-defined]
-        for ws in opened:
-            ws.store.close()
+            assert workspace.is_open and app.screen.cycle is not None  # type: ignore[attr-defined]
+        workspace.close()
     assert boards[0] == boards[1]
 
 

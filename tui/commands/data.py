@@ -6,14 +6,13 @@ import tempfile
 from collections import Counter
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import click
 
 from cycles.i18n import _
 
 if TYPE_CHECKING:
-    from cycles.community import Community
     from cycles.portfolio import Portfolio
     from storage.workspace import Workspace
     from tui.cli import Context
@@ -31,7 +30,7 @@ def example_path() -> Path:
 
 def open_board(context: Context, workspace: Workspace | None = None) -> None:
     """The board on ``workspace``, or on the configured database opened on first use (in a
-    worker, after the first frame: see ``tui.lazy_workspace``). A database that cannot be opened
+    worker, after the first frame: ``Workspace.at``). A database that cannot be opened
     ends the board with the same error the other commands give."""
     import shutil
 
@@ -41,48 +40,19 @@ def open_board(context: Context, workspace: Workspace | None = None) -> None:
     if workspace is None:  # the first screenful, read in a thread while the board's modules load
         first = FirstRead(context.url, shutil.get_terminal_size((0, 0)).lines)
     from tui.app import make_app
-    from tui.cli import clock_from_env
-    from tui.lazy_workspace import LazyWorkspace
 
-    lazy = None
     if workspace is None:
-        lazy = LazyWorkspace(
-            context.url,
-            context.community,
-            actor=context.settings.user.name,
-            clock=clock_from_env(),
-            opener=context.workspace,
-        )
-    app = make_app(workspace or cast("Workspace", lazy), context.settings, first_read=first)
+        workspace = context.workspace(open_now=False)
+    app = make_app(workspace, context.settings, first_read=first)
     app.run()
-    if lazy is not None and lazy.error is not None:
-        raise lazy.error
-
-
-def read_portfolio(path: Path, community: Community) -> Portfolio:
-    """Read and validate a portfolio file of any format Learning Cycles imports: YAML, JSON (a
-    lossless export or hand-written), or a CSV export (a zip archive, a directory, or one of its
-    CSV files). The format follows from the extension, or from the content where that is clearer."""
-    from cycles import portfolio
-    from storage.formats import portfolio_csv
-
-    if portfolio_csv.is_csv_export(path):
-        return portfolio_csv.read(path, community)
-    if path.suffix.lower() == ".json" or _starts_with_brace(path):
-        return portfolio.read_json(path, community)
-    return portfolio.read(path, community)
-
-
-def _starts_with_brace(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    except OSError:
-        return False
+    if workspace.error is not None:
+        raise workspace.error
 
 
 def load_file(workspace: Workspace, path: Path, *, dry_run: bool = False) -> Counter[str]:
     """Validate the whole file, then store all of it; returns counts of what it holds."""
+    from storage.workspace import read_portfolio
+
     data = read_portfolio(path, workspace.community)
     counts = data.scales()
     counts["links"] = len(data.links)
@@ -94,20 +64,18 @@ def load_file(workspace: Workspace, path: Path, *, dry_run: bool = False) -> Cou
 def changes(workspace: Workspace, data: Portfolio) -> tuple[dict[str, int], list[str]]:
     """What importing ``data`` would add, and the keys already in the database (which make the
     import refuse, since it only adds)."""
-    from storage.reading import taken_keys
-
-    return data.counts(), taken_keys(workspace.store, data.keys)
+    return data.counts(), workspace.taken_keys(data.keys)
 
 
 def _import_export_file(context: Context, file: Path, *, quiet: bool) -> tuple[int, Counter[str], int] | None:
-    """Import a JSON export in its layout on both cores (``storage.import_fast``): a worker
+    """Import a JSON export in its layout on both cores (``storage.workspace.start_import``): a worker
     process reads the file while the database is opened. None when the file is not such an
     export or anything in it is refused; nothing is written then, and the caller imports it as
     before, which says why."""
-    from storage.import_fast import start
+    from storage.workspace import start_import
     from tui.commands.export import Steps
 
-    started = start(file, context.community, context.url)  # the worker starts before any thread
+    started = start_import(file, context.community, context.url)  # the worker starts before any thread
     if started is None:
         return None
     try:
@@ -115,7 +83,7 @@ def _import_export_file(context: Context, file: Path, *, quiet: bool) -> tuple[i
             steps.step(_("Reading and checking {file}").format(file=file))
             workspace = context.workspace()
             steps.step(_("Storing {n} cycles").format(n=started.count() or "?"))
-            done = started.store(workspace.store)
+            done = workspace.import_started(started)
     finally:
         started.close()
     return None if done is None else (done.cycles, done.scales, done.links)
@@ -161,6 +129,8 @@ def register(main: click.Group) -> None:
             if done is not None:
                 _say_imported(file, done, quiet=quiet)
                 return
+        from storage.workspace import read_portfolio
+
         workspace = context.workspace()
         with Steps(1 if dry_run else 2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading and checking {file}").format(file=file))

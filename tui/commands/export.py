@@ -17,7 +17,7 @@ from cycles.i18n import _, set_language
 
 if TYPE_CHECKING:
     from cycles.community import Community
-    from storage.reading import Selection
+    from storage.records import Selection
     from tui.cli import Context
 
 EXPORT_FORMATS = {"json": ".json", "csv": ".zip", "xlsx": ".xlsx", "ics": ".ics"}
@@ -103,7 +103,7 @@ def bulk() -> Iterator[None]:
 
 
 def selection(community: Community, scales: tuple[str, ...], types: tuple[str, ...]) -> Selection:
-    from storage.reading import Selection
+    from storage.records import Selection
 
     for s in scales:
         community.scale(s)  # a clear error for an unknown key
@@ -158,38 +158,15 @@ def register(main: click.Group) -> None:
                     path=path
                 )
             )
-        if fmt != "ics":
-            # Each cycle's stored piece where it is current, the rest built from rows and stored
-            # (storage.documents, storage.table_pieces): the same bytes as the export of the rows.
-            with Steps(1, quiet=quiet) as steps, bulk():
-                steps.step(_("Writing {path}").format(path=path))
-                if fmt == "json":
-                    from storage.documents import export_json
-
-                    counts = export_json(context.url, community.name, path, chosen)
-                else:
-                    from storage import table_pieces
-
-                    layout = table_pieces.CSV if fmt == "csv" else table_pieces.XLSX
-                    counts = table_pieces.export_tables(context.url, community, path, chosen, layout)
-            if not quiet:
-                click.echo(_("Exported {what} to {path}.").format(what=_summary(counts), path=path))
+        workspace = context.workspace(open_now=False)
+        with Steps(2 if fmt == "ics" else 1, quiet=quiet) as steps, bulk():
+            counts = workspace.export(fmt, path, chosen, lang=_lang(context), step=steps.step)
+        if quiet:
             return
-        # The calendar's modules only for it (the other exports need none).
-        from storage.export import document
-        from storage.formats import calendar_ics
-        from storage.reading import read_rows, reading
-
-        with Steps(2, quiet=quiet) as steps, bulk():
-            steps.step(_("Reading the portfolio"))
-            # The driver alone when the database is at the current schema (no ORM to import).
-            with reading(context.url) as reader:
-                rows = read_rows(reader, chosen, notes=False, events=False)
-            steps.step(_("Writing {path}").format(path=path))
-            doc = document(rows, community.name, orphans=False)
-            n = calendar_ics.write(doc, community, path, now=clock(), lang=_lang(context))
-        if not quiet:
-            click.echo(_("Exported {n} evaluation dates to {path}.").format(n=n, path=path))
+        if fmt == "ics":
+            click.echo(_("Exported {n} evaluation dates to {path}.").format(n=counts["dates"], path=path))
+        else:
+            click.echo(_("Exported {what} to {path}.").format(what=_summary(counts), path=path))
 
     @main.command("review")
     @click.option("--period", help="2026-Q3, 2026-07, 2026 or 2026-W27 (default: this quarter).")
@@ -224,33 +201,23 @@ def register(main: click.Group) -> None:
         quiet: bool,
     ) -> None:
         """The programme review of a period: Markdown, self-contained HTML, or XLSX."""
-        from cycles import review as content
-        from storage.formats import review_html, review_md, review_xlsx
-        from storage.reading import reading
-        from storage.review_read import read_review_records
-
         language = set_language(lang) if lang else _lang(context)
         community = context.community
         clock = _clock()
         chosen = selection(community, scales, types)
         within = _period(period, start, end, _today(clock, community))
         path = out or Path(f"review-{within.label.replace('/', '_')}{REVIEW_FORMATS[fmt]}")
+        workspace = context.workspace(open_now=False)
         with Steps(2, quiet=quiet) as steps, bulk():
-            steps.step(_("Reading the portfolio"))
-            with reading(context.url) as reader:  # the driver alone when it can (see export)
-                cycles = read_review_records(reader, chosen)
-            steps.step(_("Writing {path}").format(path=path))
-            made = content.build(
-                cycles,
-                community,
+            made = workspace.review(
+                fmt,
+                path,
                 within,
-                now=clock(),
-                funding_types=funding_types or content.FUNDING_TYPES,
-                scales=chosen.scales,
-                types=chosen.types,
+                selection=chosen,
+                funding_types=funding_types,
+                lang=language,
+                step=steps.step,
             )
-            writer = {"md": review_md.write, "html": review_html.write, "xlsx": review_xlsx.write}[fmt]
-            writer(made, community, path, lang=language)
         if not quiet:
             click.echo(
                 _("Review {period} ({n} cycles) written to {path}.").format(

@@ -77,21 +77,11 @@ def register(main: click.Group) -> None:
             due=DueState.OVERDUE if overdue else DueState.DUE if due else None,
             include_ended=include_ended,
         )
-        from cycles.cadence import local_date
-        from storage import fastread
         from tui.cli import clock_from_env
 
         now, zone = clock_from_env()(), community.zone
-        # The embedded SQLite file at the current schema is read without the ORM (fast start);
-        # anything else goes through the workspace, which also migrates.
-        # PostgreSQL likewise through psycopg alone.
-        today = local_date(now, zone)
-        found = fastread.summaries(context.url, flt, today)
-        if found is None and context.url.startswith("postgres"):
-            from storage import fastread_pg
-
-            found = fastread_pg.summaries(context.url, flt, today)
-        items = found if found is not None else context.workspace().list(flt)
+        # The store opens only where the database driver alone cannot answer (Workspace.list).
+        items = context.workspace(open_now=False).list(flt)
         states = [due_state(s.due_on, now, zone).value if s.due_on else None for s in items]
         if as_json:
             click.echo(

@@ -11,7 +11,7 @@ from cycles.i18n import _
 from tui.labels import due_label
 
 if TYPE_CHECKING:
-    from storage.reminders import ReminderStore
+    from storage.workspace import ReminderStore
     from tui.cli import Context
     from tui.reminders.sweep import Sweeper, SweepReport
 
@@ -20,15 +20,14 @@ def _sweeper(context: Context) -> Sweeper:
     from tui.reminders.sweep import Sweeper
 
     workspace = context.workspace()
-    return Sweeper.build(workspace.store, workspace.community, context.settings)
+    return Sweeper.build(workspace, context.settings)
 
 
 def _store(context: Context) -> ReminderStore:
-    from storage.reminders import ReminderStore
     from tui.reminders.sweep import policy_for
 
     workspace = context.workspace()
-    return ReminderStore(workspace.store, policy_for(workspace.community, context.settings.reminders))
+    return workspace.reminders(policy_for(workspace.community, context.settings.reminders))
 
 
 def _kind(kind: str, occurrence: int) -> str:
@@ -129,7 +128,7 @@ def register(main: click.Group) -> None:
     @click.pass_obj
     def list_(context: Context, days: int, as_json: bool) -> None:
         """Reminders owed now, and those claimed, retrying, sent or acknowledged."""
-        from storage.reminders import Record
+        from storage.records import Record
 
         workspace = context.workspace()
         store = _store(context)

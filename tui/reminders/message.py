@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from cycles.cadence import days_left
 from cycles.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 from cycles.reminders import Reminder, ReminderKind
-from storage.reminders import Candidate
+from storage.records import Candidate
 from tui.settings import Settings
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from cycles.errors import CyclesError
 from cycles.reminders import Reminder
-from storage.reminders import InboxEntry
+from storage.records import InboxEntry
 from tui.reminders.sweep import Sweeper, SweepReport
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class InAppReminders:
         self.workspace = workspace
         self.settings = settings
         self.on_reminders = on_reminders
-        self.sweeper = sweeper or Sweeper.build(workspace.store, workspace.community, settings)
+        self.sweeper = sweeper or Sweeper.build(workspace, settings)
         self.sweeping = sweep
         self.last_report: SweepReport | None = None
         self._seen: set[tuple[str, int, date, int]] = set()

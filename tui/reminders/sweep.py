@@ -12,14 +12,17 @@ import time as _time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cycles.community import Community
 from cycles.reminders import Policy, Reminder
-from storage.reminders import Candidate, Claim, ReminderStore, new_token
-from storage.store import Store
+from storage.records import Candidate, Claim, new_token
 from tui.reminders import message
 from tui.reminders.channels import DeliveryError, DesktopChannel, EmailChannel
 from tui.settings import ReminderSettings, Settings
+
+if TYPE_CHECKING:
+    from storage.workspace import ReminderStore, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +81,11 @@ class Sweeper:
         self.desktop = desktop
 
     @classmethod
-    def build(cls, store: Store, community: Community, settings: Settings) -> Sweeper:
+    def build(cls, workspace: Workspace, settings: Settings) -> Sweeper:
         """A sweeper with the channels the settings and the machine allow."""
         email = EmailChannel(settings.smtp) if settings.smtp.host else None
         desktop = DesktopChannel.available() if settings.reminders.desktop else None
-        reminders = ReminderStore(store, policy_for(community, settings.reminders))
+        reminders = workspace.reminders(policy_for(workspace.community, settings.reminders))
         return cls(reminders, settings, email=email, desktop=desktop)
 
     @property

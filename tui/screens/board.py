@@ -22,11 +22,9 @@ from cycles.errors import CyclesError
 from cycles.i18n import _, language, ngettext
 from cycles.model import Cycle, CycleSummary, DecisionKind, DueState
 from cycles.repository import CycleFilter
-from storage import fastread
 from tui.first_board import board_widgets
-from tui.first_read import FirstRead, database_url, first_screen, rows_for
+from tui.first_read import FirstRead, first_screen, rows_for
 from tui.labels import due_label
-from tui.lazy_workspace import LazyWorkspace
 from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.screens.board_keys import BOARD_BINDINGS, BOARD_PALETTE
@@ -99,47 +97,27 @@ class BoardScreen(ActionsScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, first: bool = False) -> None:
         """Read every cycle (``first``: the first screenful when that can be read quickly, then
-        every cycle after that has been shown), from the SQLite file with ``storage.fastread``
-        where it can answer, else through the Workspace (which opens the store on first use)."""
+        every cycle after that has been shown); the Workspace picks how."""
         today = self.ctx.today()
+        ws = self.ctx.workspace
         try:
-            url = database_url(self.ctx.workspace)
             if first:
                 rows, read = self.rows(), getattr(self.app, "first_read", None)
                 if isinstance(read, FirstRead) and read.covers(rows) and read.done.wait():
                     if read.error is not None:  # one connection timeout is enough to wait for
-                        ws = self.ctx.workspace
-                        if isinstance(ws, LazyWorkspace):
-                            ws.failed(read.error)  # as when opening the store: the board ends
+                        ws.failed(read.error)  # as when opening the store: the board ends
                         raise read.error
                     head = read.result
                 else:
-                    head = first_screen(url, rows)
+                    head = first_screen(ws.url, rows)
                 if head is not None:
                     self.post_message(self.FirstScreenLoaded(*head, today))
                     return
-            flt = CycleFilter(include_ended=True)
-            every = fastread.summaries(url, flt, today) or self.read_unopened(url, flt, today)
-            if every is None:
-                every = self.ctx.workspace.list(flt)
+            every = ws.list(CycleFilter(include_ended=True))
         except CyclesError as exc:
             self.app.post_message(ActionFailed("load", None, str(exc)))
             return
         self.post_message(CyclesLoaded(make_cards(every, today), today))
-
-    def read_unopened(self, url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | None:
-        """PostgreSQL before its store is open: with psycopg alone (``storage.fastread_pg``), not the
-        ORM. Only with the URL as given (a Workspace's own URL hides the password)."""
-        ws = self.ctx.workspace
-        if not isinstance(ws, LazyWorkspace) or ws.is_open:
-            return None
-        from storage import fastread_pg
-
-        try:
-            return fastread_pg.summaries(url, flt, today)
-        except CyclesError as exc:  # the server cannot be reached: as when opening the store
-            ws.failed(exc)
-            raise
 
     def on_board_screen_first_screen_loaded(self, message: FirstScreenLoaded) -> None:
         self.show_first(message.summaries, message.counts, message.today)

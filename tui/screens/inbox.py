@@ -36,7 +36,7 @@ from tui.widgets.keys import key_for, translate_bindings
 from tui.writes import Write
 
 if TYPE_CHECKING:
-    from storage.reminders import InboxEntry
+    from storage.records import InboxEntry
     from tui.app import CyclesApp
 
 SNOOZE_DAYS = 7  # what the snooze form proposes

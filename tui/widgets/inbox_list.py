@@ -27,7 +27,7 @@ from tui.widgets.fmt import DUE_SYMBOL, day, number
 from tui.widgets.keys import translate_bindings
 
 if TYPE_CHECKING:
-    from storage.reminders import InboxEntry
+    from storage.records import InboxEntry
 
 # -- a reminder as text ------------------------------------------------------------------------
 
