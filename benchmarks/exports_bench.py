@@ -118,8 +118,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from cycles import review
+    from storage import documents, table_pieces
     from storage.export import read_document
-    from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx, review_html, review_xlsx
+    from storage.formats import portfolio_csv, portfolio_json, review_html, review_xlsx
     from storage.review_read import read_review_records
     from storage.store import Store
     from storage.workspace import Workspace
@@ -139,11 +140,13 @@ def main() -> None:
 
         timed("read document", lambda: read_document(store, community.name), results)
         out = folder / "export.json"
-        timed("export json", lambda: portfolio_json.export(store, community, out), results)
+        timed("export json", lambda: documents.export(store, community, out), results)
         print(f"  {out.stat().st_size / 1e6:.1f} MB")
-        timed("export csv (zip)", lambda: portfolio_csv.export(store, community, folder / "x.zip"), results)
+        timed(
+            "export csv (zip)", lambda: table_pieces.export_csv(store, community, folder / "x.zip"), results
+        )
         print(f"  {(folder / 'x.zip').stat().st_size / 1e6:.1f} MB")
-        timed("export xlsx", lambda: portfolio_xlsx.export(store, community, folder / "x.xlsx"), results)
+        timed("export xlsx", lambda: table_pieces.export_xlsx(store, community, folder / "x.xlsx"), results)
 
         def do_review() -> None:
             cycles = read_review_records(store)

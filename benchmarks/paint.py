@@ -132,9 +132,9 @@ def board_shows_rows(app: App[Any]) -> str:
 
 def _board(cli_args: list[str]) -> dict[str, Any]:
     def start() -> None:
-        from tui import cli
+        from tui import cli, session
 
-        cli.FORK_FIRST_READ = True  # as the console script (``tui.cli.run``) does
+        session.FORK_FIRST_READ = True  # as the console script (``tui.cli.run``) does
         cli.main(cli_args, standalone_mode=False)
 
     return run_headless(start, board_ready, board_shows_rows)

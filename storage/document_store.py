@@ -13,8 +13,8 @@ exports read it so). Every write keeps that true:
   cycle made later under the same key, or on SQLite with the same id, never finds it.
 
 New documents are stored after an export's read, in a short write transaction of their own
-(:func:`save`), and only for the cycles that are still as the export read them: same key, same
-version, same latest history event (:func:`marks`). On PostgreSQL that transaction is
+(``storage.document_save.save``), and only for the cycles that are still as the export read
+them: same key, same version, same latest history event (:func:`marks`). On PostgreSQL that transaction is
 SERIALIZABLE, so a change committed meanwhile makes it fail rather than store a stale line.
 Storing is best effort: the export has its file already; a failure is logged at debug level.
 """
@@ -29,14 +29,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from storage.store import Store
-
 log = logging.getLogger(__name__)
 
 # LZ4: the bodies take about 40% of the export's size, and an export inflates 114 MB of them in
 # about 0.1 s (zlib at level 1: a third smaller, but 0.45-0.8 s to inflate).
 CHUNK = 500  # ids per IN (...) list
-SQLITE_BUSY_S = 1.0  # how long storing waits for another writer before it gives up
 
 Mark = tuple[str, int, int | None]  # key, version, id of the cycle's latest history event
 
@@ -140,66 +137,3 @@ def store_in(connection: Any, backend: str, pending: Pending) -> int:
     finally:
         cursor.close()
     return len(ids)
-
-
-def save(target: Store | str, pending: Pending) -> int:
-    """Store ``pending`` in its own write transaction, through ``target`` (a Store, or a URL that
-    ``storage.reading.direct_reader`` reads); best effort: 0 when it could not (logged at debug)."""
-    if not pending:
-        return 0
-    try:
-        if isinstance(target, str):
-            return _save_url(target, pending)
-        return _save_store(target, pending)
-    except Exception as exc:  # read-only file, a busy database, a lost race: the export is done anyway
-        log.debug("export documents not stored: %s: %s", type(exc).__name__, exc)
-        return 0
-
-
-def _save_url(url: str, pending: Pending) -> int:
-    from storage import fastread, fastread_pg
-
-    path = fastread.sqlite_file(url)
-    if path is not None:
-        import sqlite3
-
-        conn = sqlite3.connect(str(path), timeout=SQLITE_BUSY_S, isolation_level=None)
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                n = store_in(conn, "sqlite", pending)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            return n
-        finally:
-            conn.close()
-    info = fastread_pg.conninfo(url)
-    if info is None:
-        return 0
-    import psycopg
-
-    with psycopg.connect(info, connect_timeout=fastread_pg.CONNECT_TIMEOUT_S) as pg:
-        pg.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
-        with pg.transaction():
-            return store_in(pg, "postgresql", pending)
-
-
-def _save_store(store: Store, pending: Pending) -> int:
-    from storage.engine import WRITE
-
-    with store.engine.execution_options(**{WRITE: True}).connect() as conn:
-        driver: Any = conn.connection.dbapi_connection
-        sqlite = store.backend == "sqlite"
-        if sqlite:
-            driver.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_S * 1000)}")
-        try:
-            with conn.begin():
-                return store_in(driver, store.backend, pending)
-        finally:
-            if sqlite:
-                from storage.engine import BUSY_TIMEOUT_MS
-
-                driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

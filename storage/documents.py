@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from storage.document_store import Counts, Pending, marks, save
+from storage.document_save import save
+from storage.document_store import Counts, Pending, marks
 from storage.export import FORMAT_VERSION, document, event_documents, link_documents, orphan_documents
 from storage.formats import portfolio_json
 from storage.reading import (
@@ -33,6 +34,7 @@ from storage.reading import (
 )
 
 if TYPE_CHECKING:
+    from cycles.community import Community
     from storage.store import Store
 
 MAX_ONLY = 2000  # more cycles to build than this: read the whole selection's rows instead
@@ -251,3 +253,10 @@ def export_with(source: Reader | Store | str, read: Callable[[Reader], M], write
     if target is not None:
         save(target, made.pending)
     return made
+
+
+def export(
+    source: Reader | Store | str, community: Community, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
+    """:func:`export_json` for ``community``."""
+    return export_json(source, community.name, path, selection)

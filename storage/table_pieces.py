@@ -310,3 +310,17 @@ def export_tables(
         return read_export(r, community, selection, layout)
 
     return export_with(source, read, lambda made: writer(made, community, path)).counts
+
+
+def export_csv(
+    source: Reader | Store | str, community: Community, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
+    """The CSV export (a zip archive or a directory) of the selected cycles: :func:`export_tables`."""
+    return export_tables(source, community, path, selection, CSV)
+
+
+def export_xlsx(
+    source: Reader | Store | str, community: Community, path: Path, selection: Selection = ALL
+) -> dict[str, int]:
+    """The XLSX export of the selected cycles: :func:`export_tables`."""
+    return export_tables(source, community, path, selection, XLSX)

@@ -37,7 +37,7 @@ def open_board(ctx: click.Context, config_file: Path | None, overrides: dict[str
         click.echo(f"cycles: error: {exc}", err=True)
         ctx.exit(1)
     set_language(settings.language)
-    from tui.cli import Context
+    from tui.session import Context
 
     context = Context(cast("Settings", settings), overrides["database"]["url"])
     ctx.obj = context
@@ -53,10 +53,10 @@ def run_board(
 ) -> CyclesError | None:
     """The board on the configured database; the error that ended it, if a file did."""
     from cycles.community_file import outline
-    from tui import cli
+    from tui import session
     from tui.first_read import FirstRead
 
-    first = FirstRead(context.url, shutil.get_terminal_size((0, 0)).lines, fork=cli.FORK_FIRST_READ)
+    first = FirstRead(context.url, shutil.get_terminal_size((0, 0)).lines, fork=session.FORK_FIRST_READ)
     community: Any = outline(context.settings.community.file)
     if community is None:  # not the shape expected: the full validation says why, now
         community = context.community

@@ -16,21 +16,20 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from cycles.errors import CyclesError
-from cycles.i18n import _, language
+from cycles.i18n import _
+from tui.screens.board_parts import board_widgets
 from tui.widgets.board_model import BoardModel
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.cards import SORTS, make_cards
-from tui.widgets.fmt import long_day, number
-from tui.widgets.inbox_badge import InboxBadge
+from tui.widgets.fmt import number
 
 if TYPE_CHECKING:
-    from tui.app import CyclesApp
+    from tui.app_context import BoardApp
 
 WAIT_S = 10.0  # for the first read, at most (it reports its own errors well before)
 BLOCK_S = 0.5  # for the first read, on the UI thread, before its first frame
@@ -48,8 +47,8 @@ class FirstBoardScreen(Screen[None]):
         self._replacing = False
 
     @property
-    def ctx(self) -> CyclesApp:
-        return cast("CyclesApp", self.app)
+    def ctx(self) -> BoardApp:
+        return cast("BoardApp", self.app)
 
     def compose(self) -> ComposeResult:
         self.model, widgets = board_widgets(self.ctx, "")
@@ -150,7 +149,7 @@ class FirstBoardScreen(Screen[None]):
         app = self.ctx
         if message.error is not None:
             app.start_error = message.error
-            app.exit(return_code=1)
+            self.app.exit(return_code=1)
             return
         from tui.screens.board import BoardScreen
 
@@ -163,9 +162,9 @@ class FirstBoardScreen(Screen[None]):
         app.carried_cursor = selected.key if selected is not None else None
         app.carried_columns = str(self.query_one("#columns", Static).content)
         self._push_result_callback(self, None)  # the default screen has none: switching pops one
-        app.switch_screen(BoardScreen())
+        self.app.switch_screen(BoardScreen())
         for key in self.keys:
-            app.post_message(key)
+            self.app.post_message(key)
 
     async def on_key(self, event: events.Key) -> None:
         """A key: to its binding here (the cursor's, the app's), else kept for the board."""
@@ -173,32 +172,6 @@ class FirstBoardScreen(Screen[None]):
         event.prevent_default()
         if not await self.app._check_bindings(event.key):
             self.keys.append(events.Key(event.key, event.character))
-
-
-def board_widgets(app: CyclesApp, columns: str) -> tuple[BoardModel, ComposeResult]:
-    """The board's model, and its widgets but the footer (``BoardScreen`` and this screen compose
-    the same): the top bar, the search bar, the column header (``columns``, until the board is laid
-    out and counts), the board itself and the hint shown when there are no cycles."""
-    community = app.community
-    model = BoardModel(community.scale_keys)
-
-    def widgets() -> ComposeResult:
-        view = BoardView(model, id="board")
-        lang = language()
-        view.labels = {s.key: s.label.get(lang) for s in community.scales}
-        view.type_labels = {t.key: t.label.get(lang) for t in community.activity_types}
-        with Horizontal(id="topbar"):
-            yield Static(f"Learning Cycles · {community.name}", id="title", markup=False)
-            yield InboxBadge("", id="reminders", markup=False)
-            yield Static(long_day(app.today()), id="today")
-        with Horizontal(id="bar"):
-            yield Input(placeholder=_("Search name, key, owner, type  ( / )"), id="search")
-            yield Static(_("Loading cycles…"), id="filters-info", markup=False)
-        yield Static(columns, id="columns", markup=False)
-        yield view
-        yield Static("", id="hint", markup=False)
-
-    return model, widgets()
 
 
 # The board's stylesheet styles ``BoardScreen #...``: this screen takes those rules too.

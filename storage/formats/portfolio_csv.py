@@ -100,16 +100,6 @@ def _writer(first: bytes, rest: Iterable[bytes]) -> Callable[[IO[bytes]], object
     return write
 
 
-def export(
-    source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
-) -> dict[str, int]:
-    """Write the selected cycles to ``path``; returns how many records of each kind it holds.
-    Each cycle's rows are its stored piece where that is current (``storage.table_pieces``)."""
-    from storage.table_pieces import CSV, export_tables
-
-    return export_tables(source, community, path, selection, CSV)
-
-
 def export_from_rows(
     source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
 ) -> dict[str, int]:

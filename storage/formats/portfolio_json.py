@@ -17,12 +17,10 @@ import orjson
 
 from cycles.errors import ImportFileError
 from storage.formats.safety import write_atomic
-from storage.reading import ALL, Reader, Selection
 
 if TYPE_CHECKING:
     from cycles.community import Community
     from cycles.portfolio import Portfolio
-    from storage.store import Store
 
 _SORTED = orjson.OPT_SORT_KEYS
 BATCH = 500  # items per write
@@ -90,16 +88,6 @@ def write(doc: dict[str, Any], path: Path) -> None:
             fh.write(chunk)
 
     write_atomic(path, put, binary=True)
-
-
-def export(
-    source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
-) -> dict[str, int]:
-    """Write the selected cycles to ``path``; returns how many records of each kind it holds.
-    Each cycle's line is its stored document where that is current (``storage.documents``)."""
-    from storage.documents import export_json
-
-    return export_json(source, community.name, path, selection)
 
 
 def load(path: Path) -> Any:

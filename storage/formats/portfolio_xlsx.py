@@ -50,17 +50,6 @@ def write_cells(tables: dict[str, Table], path: Path) -> None:
         xlsx_writer.write(tmp, sheets)
 
 
-def export(
-    source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
-) -> dict[str, int]:
-    """Write the selected cycles to ``path``; returns how many records of each kind the portfolio
-    holds (the history events, which this export leaves out, too). Each cycle's rows are its
-    stored piece where that is current (``storage.table_pieces``)."""
-    from storage.table_pieces import XLSX, export_tables
-
-    return export_tables(source, community, path, selection, XLSX)
-
-
 def export_from_rows(
     source: Reader | Store, community: Community, path: Path, selection: Selection = ALL
 ) -> dict[str, int]:

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cycles.errors import CyclesError, ImportFileError
+from storage import documents, table_pieces
 from storage.export import read_document
-from storage.formats import portfolio_csv, portfolio_json
+from storage.formats import portfolio_csv
 from storage.formats.tabular import COLUMNS, flatten
 from tests.exports.conftest import open_workspace
 
@@ -33,7 +34,7 @@ def _tables(path: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def test_zip_holds_every_entity_readable_by_the_csv_module(filled, out: Path) -> None:
-    counts = portfolio_csv.export(filled.store, filled.community, out / "p.zip")
+    counts = table_pieces.export_csv(filled.store, filled.community, out / "p.zip")
     t = _tables(out / "p.zip")
     assert len(t["cycles.csv"]) == counts["cycles"] == 8
     assert len(t["iterations.csv"]) == counts["iterations"] == 9
@@ -53,7 +54,7 @@ def test_zip_holds_every_entity_readable_by_the_csv_module(filled, out: Path) ->
 
 
 def test_formula_cells_are_neutralised(filled, out: Path) -> None:
-    portfolio_csv.export(filled.store, filled.community, out / "p.zip")
+    table_pieces.export_csv(filled.store, filled.community, out / "p.zip")
     t = _tables(out / "p.zip")
     show = next(r for r in t["cycles.csv"] if r["key"] == "showcase-bb")
     assert show["description"] == "'=SUM(A1)"
@@ -68,8 +69,8 @@ def test_formula_cells_are_neutralised(filled, out: Path) -> None:
 
 
 def test_directory_export_and_round_trip_restores_every_text(filled, out: Path, tmp_path: Path) -> None:
-    portfolio_json.export(filled.store, filled.community, out / "before.json")
-    portfolio_csv.export(filled.store, filled.community, out / "csv")
+    documents.export(filled.store, filled.community, out / "before.json")
+    table_pieces.export_csv(filled.store, filled.community, out / "csv")
     assert sorted(p.name for p in (out / "csv").iterdir()) == sorted(FILES)
     data = portfolio_csv.read(out / "csv" / "cycles.csv", filled.community)  # any file means its folder
     show = next(c for c in data.cycles if c.key == "showcase-bb")
@@ -78,7 +79,7 @@ def test_directory_export_and_round_trip_restores_every_text(filled, out: Path, 
     target = open_workspace(f"sqlite:///{tmp_path / 'target.db'}", filled.community, filled.clock)
     try:
         target.import_portfolio(data)
-        portfolio_json.export(target.store, filled.community, out / "after.json")
+        documents.export(target.store, filled.community, out / "after.json")
     finally:
         target.store.close()
     assert (out / "after.json").read_bytes() == (out / "before.json").read_bytes()
@@ -89,7 +90,7 @@ def test_directory_export_and_round_trip_restores_every_text(filled, out: Path, 
 
 def _export_dir(filled, out: Path) -> Path:
     folder = out / "csv"
-    portfolio_csv.export(filled.store, filled.community, folder)
+    table_pieces.export_csv(filled.store, filled.community, folder)
     return folder
 
 

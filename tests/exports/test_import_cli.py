@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from storage.formats import portfolio_csv, portfolio_json
+from storage import documents, table_pieces
 from storage.store import Store
 from tui.cli import main
 
@@ -164,7 +164,7 @@ def test_export_import_round_trip_through_the_command_line(cli, filled, tmp_path
 
 
 def test_dry_run_shows_what_would_change_and_writes_nothing(cli, filled, tmp_path: Path) -> None:
-    portfolio_json.export(filled.store, filled.community, tmp_path / "p.json")
+    documents.export(filled.store, filled.community, tmp_path / "p.json")
     result = cli(tmp_path / "empty.db", "import", "--dry-run", "p.json")
     assert result.exit_code == 0, result.output
     assert "valid; would import 8 cycles (inhoud 4, netwerk 1, organisatie 3) and 2 links" in result.output
@@ -211,6 +211,6 @@ def test_review_command(cli, filled, tmp_path: Path) -> None:
 def test_csv_reader_is_used_for_directories_and_csv_files(filled, tmp_path: Path) -> None:
     from storage.workspace import read_portfolio
 
-    portfolio_csv.export(filled.store, filled.community, tmp_path / "dir")
+    table_pieces.export_csv(filled.store, filled.community, tmp_path / "dir")
     for path in (tmp_path / "dir", tmp_path / "dir" / "notes.csv"):
         assert len(read_portfolio(path, filled.community).cycles) == 8

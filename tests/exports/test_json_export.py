@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from cycles.community import Community
 from cycles.errors import CyclesError, ImportFileError
 from cycles.repository import CycleFilter
+from storage import documents
 from storage.export import document, read_document
 from storage.formats import portfolio_json
 from storage.reading import Selection
@@ -33,7 +34,7 @@ def _sorted_everywhere(value: Any, path: str = "$") -> None:
 
 def test_json_reads_back_with_sorted_keys_and_every_record(filled, out: Path) -> None:
     path = out / "p.json"
-    counts = portfolio_json.export(filled.store, filled.community, path)
+    counts = documents.export(filled.store, filled.community, path)
     data = json.loads(path.read_text("utf-8"))
     _sorted_everywhere(data)
     assert data["version"] == 1 and data["community"] == "SPARK"
@@ -65,12 +66,12 @@ def test_json_reads_back_with_sorted_keys_and_every_record(filled, out: Path) ->
 
 def _round_trip(source_ws, target_url: str, community: Community, clock: FrozenClock, out: Path) -> None:
     first, second = out / "first.json", out / "second.json"
-    portfolio_json.export(source_ws.store, community, first)
+    documents.export(source_ws.store, community, first)
     target = open_workspace(target_url, community, clock)
     try:
         assert target.list(CycleFilter(include_ended=True)) == []
         target.import_portfolio(portfolio_json.read(first, community))
-        portfolio_json.export(target.store, community, second)
+        documents.export(target.store, community, second)
         assert second.read_bytes() == first.read_bytes()
         # and the database behind it is the same: every cycle with its history and links
         for key in ("nano-ai", "showcase-bb", "fund-partner"):
@@ -123,7 +124,7 @@ def test_deep_nesting_is_refused_cleanly(tmp_path: Path, community) -> None:
 
 def test_event_under_the_wrong_cycle_is_refused(filled, out: Path, community) -> None:
     path = out / "p.json"
-    portfolio_json.export(filled.store, community, path)
+    documents.export(filled.store, community, path)
     data = json.loads(path.read_text())
     data["cycles"][0]["events"][0]["cycle"] = "someone-else"
     path.write_text(json.dumps(data))
@@ -135,7 +136,7 @@ def test_event_under_the_wrong_cycle_is_refused(filled, out: Path, community) ->
 
 def test_bad_event_names_its_json_path(filled, out: Path, community) -> None:
     path = out / "p.json"
-    portfolio_json.export(filled.store, community, path)
+    documents.export(filled.store, community, path)
     data = json.loads(path.read_text())
     data["cycles"][2]["events"][0]["at"] = "2026-06-01T09:00:00"  # no zone
     path.write_text(json.dumps(data))
@@ -155,7 +156,7 @@ def test_export_keeps_microseconds_and_zones(sqlite_url, community, out: Path) -
     ws = open_workspace(sqlite_url, community, clock)
     try:
         ws.create(name="Precise", activity_type="nanomodule", key="precise")
-        portfolio_json.export(ws.store, community, out / "p.json")
+        documents.export(ws.store, community, out / "p.json")
         data = json.loads((out / "p.json").read_text())
         assert data["cycles"][0]["created"] == "2026-03-29T01:00:00.123456Z"
         assert data["cycles"][0]["iterations"][0]["due_on"] == "2026-04-12"
@@ -196,7 +197,7 @@ def _with_odd_event(filled, out: Path) -> Path:
     """An export of the known portfolio whose first event's ``after`` holds numbers that orjson
     writes differently from the json module, written in the export's own layout."""
     path = out / "odd.json"
-    portfolio_json.export(filled.store, filled.community, path)
+    documents.export(filled.store, filled.community, path)
     lines = path.read_text("utf-8").split("\n")
     at = next(i for i, line in enumerate(lines) if line.startswith('{"cadence_days"'))
     cycle = json.loads(lines[at].rstrip(","))
@@ -216,7 +217,7 @@ def test_stored_json_is_written_as_the_json_module_writes_it(
     try:
         target.import_portfolio(portfolio_json.read(source, community))
         first = out / "first.json"
-        portfolio_json.export(target.store, community, first)
+        documents.export(target.store, community, first)
     finally:
         target.store.close()
     exact = json.dumps(ODD, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -225,7 +226,7 @@ def test_stored_json_is_written_as_the_json_module_writes_it(
     again = open_workspace(f"sqlite:///{out / 'again.db'}", community, export_clock)
     try:
         again.import_portfolio(portfolio_json.read(first, community))
-        portfolio_json.export(again.store, community, out / "second.json")
+        documents.export(again.store, community, out / "second.json")
     finally:
         again.store.close()
     assert (out / "second.json").read_bytes() == first.read_bytes()

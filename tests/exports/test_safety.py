@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.formats import calendar_ics, portfolio_csv, portfolio_json, portfolio_xlsx, review_html, safety
+from storage import documents, table_pieces
+from storage.formats import calendar_ics, portfolio_csv, portfolio_json, review_html, safety
 from storage.formats.safety import neutralise, restore
 
 
@@ -66,7 +67,6 @@ def test_failed_write_leaves_the_previous_file(tmp_path: Path) -> None:
 def test_failed_export_leaves_the_previous_file(filled, out: Path, monkeypatch, fmt: str) -> None:
     target = out / f"p.{ {'json': 'json', 'csv': 'zip', 'xlsx': 'xlsx'}[fmt] }"
     target.write_bytes(b"previous")
-    module = {"json": portfolio_json, "csv": portfolio_csv, "xlsx": portfolio_xlsx}[fmt]
 
     def boom(*args: object, **kwargs: object) -> NoReturn:
         raise KeyboardInterrupt  # an interruption half-way through
@@ -100,7 +100,7 @@ def test_failed_export_leaves_the_previous_file(filled, out: Path, monkeypatch, 
 
         monkeypatch.setattr(xlsx_writer, "_sheet", half_sheet)
     with pytest.raises(KeyboardInterrupt):
-        module.export(filled.store, filled.community, target)  # type: ignore[attr-defined]
+        filled.export(fmt, target)
     assert target.read_bytes() == b"previous"
     assert sorted(os.listdir(out)) == [target.name]
     gc.collect()  # the unsaved workbook's row writers complain here, inside the filter
@@ -109,10 +109,10 @@ def test_failed_export_leaves_the_previous_file(filled, out: Path, monkeypatch, 
 def test_exports_are_readable_by_the_owner_only(filled, out: Path) -> None:
     old = os.umask(0o022)
     try:
-        portfolio_json.export(filled.store, filled.community, out / "p.json")
-        portfolio_csv.export(filled.store, filled.community, out / "p.zip")
-        portfolio_csv.export(filled.store, filled.community, out / "dir")
-        portfolio_xlsx.export(filled.store, filled.community, out / "p.xlsx")
+        documents.export(filled.store, filled.community, out / "p.json")
+        table_pieces.export_csv(filled.store, filled.community, out / "p.zip")
+        table_pieces.export_csv(filled.store, filled.community, out / "dir")
+        table_pieces.export_xlsx(filled.store, filled.community, out / "p.xlsx")
         calendar_ics.export(filled.store, filled.community, out / "p.ics", now=filled.now())
         from cycles import review
         from storage.review_read import read_review_records
@@ -134,6 +134,6 @@ def test_existing_file_is_replaced_with_owner_only_mode(filled, out: Path) -> No
     target = out / "p.json"
     target.write_text("old")
     target.chmod(0o644)
-    portfolio_json.export(filled.store, filled.community, target)
+    documents.export(filled.store, filled.community, target)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text().startswith("{")

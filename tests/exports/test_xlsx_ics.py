@@ -8,12 +8,13 @@ from pathlib import Path
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from storage import table_pieces
 from storage.formats import calendar_ics, portfolio_xlsx
 from storage.formats.tabular import COLUMNS
 
 
 def test_xlsx_has_one_sheet_per_entity_with_every_row(filled, out: Path) -> None:
-    counts = portfolio_xlsx.export(filled.store, filled.community, out / "p.xlsx")
+    counts = table_pieces.export_xlsx(filled.store, filled.community, out / "p.xlsx")
     book = load_workbook(out / "p.xlsx")
     assert book.sheetnames == ["cycles", "iterations", "notes", "evaluations", "links"]
     for name in book.sheetnames:
@@ -29,7 +30,7 @@ def test_xlsx_has_one_sheet_per_entity_with_every_row(filled, out: Path) -> None
 
 
 def test_xlsx_cells_are_never_formulas(filled, out: Path) -> None:
-    portfolio_xlsx.export(filled.store, filled.community, out / "p.xlsx")
+    table_pieces.export_xlsx(filled.store, filled.community, out / "p.xlsx")
     book = load_workbook(out / "p.xlsx")
     show = next(r for r in book["cycles"].iter_rows(min_row=2) if r[0].value == "showcase-bb")
     description = show[COLUMNS["cycles"].index("description")]

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from cycles.community import Community
 from cycles.model import DecisionKind, LinkKind
-from storage import document_store, documents, table_pieces
+from storage import document_save, document_store, documents, table_pieces
 from storage.export import counts, document
 from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx
 from storage.reading import ALL, Reader, Selection, direct_reader, read_rows, snapshot
@@ -155,7 +155,7 @@ def test_stored_export_equals_the_export_from_rows_after_every_operation(
         everything(fmt, store, store, tmp_path)
     everything(fmt, db_url, store, tmp_path)  # through the URL: the driver alone, stored by the driver
     # and an import into the same database, then every export again
-    portfolio_json.export(store, ws.community, tmp_path / "all.json")
+    documents.export(store, ws.community, tmp_path / "all.json")
     target = Store.open(f"sqlite:///{tmp_path / 'copy.db'}")
     try:
         Workspace(target, ws.community, actor="x", clock=clock).import_portfolio(
@@ -213,7 +213,7 @@ def test_history_added_to_a_stored_cycle_by_an_import_forgets_its_document(
         there.evaluate("sat", findings="Try elsewhere")
         there.decide("sat", DecisionKind.ROUTE, "Pilot", route_key="sat-2")
         there.undo("sat")
-        portfolio_json.export(source, community, tmp_path / "with-orphans.json")
+        documents.export(source, community, tmp_path / "with-orphans.json")
     finally:
         source.close()
     assert b'"events":[' in (tmp_path / "with-orphans.json").read_bytes()
@@ -247,7 +247,7 @@ def test_a_change_between_the_read_and_the_store_is_not_stored(
     with snapshot(store) as reader:
         made = fmt.read(reader)
     ws.start("a", "meanwhile")  # a new version and a new event
-    assert document_store.save(db_url, made.pending) == 1  # b only
+    assert document_save.save(db_url, made.pending) == 1  # b only
     assert set(stored(store, fmt.name)) == {"b"}
     check(fmt, store, store, tmp_path)
 
@@ -271,7 +271,7 @@ def test_a_locked_database_still_exports(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     expected = one_cycle(fmt, sqlite_url, community, clock, tmp_path)
-    monkeypatch.setattr(document_store, "SQLITE_BUSY_S", 0.0)
+    monkeypatch.setattr(document_save, "SQLITE_BUSY_S", 0.0)
     holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another writer holds the database

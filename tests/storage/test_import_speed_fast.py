@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from cycles import portfolio
 from cycles.community import Community
-from storage import import_fast
+from storage import documents, import_fast
 from storage.bulk import _CYCLES, _EVENTS, _ITERATIONS, _LINKS, _NOTES, _kind
 from storage.import_rows import COLUMNS, kind
 from storage.store import Store
@@ -188,9 +188,7 @@ def test_awkward_texts_zones_and_a_lossless_export(
     # and the lossless export of that database, imported again
     source = Store.open(twin_urls[0])
     try:
-        from storage.formats import portfolio_json
-
-        portfolio_json.export(source, community, tmp_path / "export.json")
+        documents.export(source, community, tmp_path / "export.json")
     finally:
         source.close()
     export = (tmp_path / "export.json").read_bytes()

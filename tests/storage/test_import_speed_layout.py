@@ -17,6 +17,7 @@ from cycles import portfolio
 from cycles.community import Community
 from cycles.portfolio_split import chunk, split, top_keys_unique
 from cycles.portfolio_stream import Reader, Unsupported, finish
+from storage import documents
 from storage.formats import portfolio_json
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
@@ -106,7 +107,7 @@ def test_a_lossless_export_reads_the_same_either_way(
     filled: Workspace, community: Community, tmp_path: Path
 ) -> None:
     path = tmp_path / "export.json"
-    portfolio_json.export(filled.store, filled.community, path)
+    documents.export(filled.store, filled.community, path)
     raw = path.read_bytes()
     same_records(streamed(raw, community, str(path), 1), portfolio.read_json(path, community))
 

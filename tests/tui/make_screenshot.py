@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cycles import portfolio
+from cycles.communities import example_path
 from cycles.community import load_community
 from storage.store import Store
 from storage.workspace import Workspace
 from tui.app import make_app
-from tui.commands.data import example_path
 from tui.settings import Settings
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

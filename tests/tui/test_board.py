@@ -145,9 +145,9 @@ async def test_filter_form_and_sort_and_ended(app: CyclesApp) -> None:
 
 @pytest.fixture
 def example(monkeypatch: pytest.MonkeyPatch) -> Path:
-    import tui.commands.data
+    import cycles.communities
 
-    monkeypatch.setattr(tui.commands.data, "example_path", lambda: PORTFOLIO)
+    monkeypatch.setattr(cycles.communities, "example_path", lambda: PORTFOLIO)
     return PORTFOLIO
 
 

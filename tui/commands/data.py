@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from cycles.communities import example_path
 from cycles.i18n import _
 
 if TYPE_CHECKING:
     from cycles.portfolio import Portfolio
     from storage.workspace import Workspace
-    from tui.cli import Context
-
-REPO_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "spark.yaml"
-
-
-def example_path() -> Path:
-    """SPARK's example portfolio: shipped inside the package, or beside it in a source checkout."""
-    shipped = resources.files("cycles.communities").joinpath("spark.yaml")
-    if shipped.is_file():
-        return Path(str(shipped))
-    return REPO_EXAMPLE
+    from tui.session import Context
 
 
 def open_board(context: Context, workspace: Workspace | None = None) -> None:

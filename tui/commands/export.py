@@ -18,7 +18,7 @@ from cycles.i18n import _, set_language
 if TYPE_CHECKING:
     from cycles.community import Community
     from storage.records import Selection
-    from tui.cli import Context
+    from tui.session import Context
 
 EXPORT_FORMATS = {"json": ".json", "csv": ".zip", "xlsx": ".xlsx", "ics": ".ics"}
 REVIEW_FORMATS = {"md": ".md", "html": ".html", "xlsx": ".xlsx"}
@@ -227,7 +227,7 @@ def register(main: click.Group) -> None:
 
 
 def _clock() -> Any:
-    from tui.cli import clock_from_env
+    from tui.session import clock_from_env
 
     return clock_from_env()
 

@@ -12,7 +12,7 @@ from tui.labels import decision_label, due_label, link_label, phase_label, statu
 
 if TYPE_CHECKING:
     from cycles.model import Cycle, CycleSummary, Event, Link
-    from tui.cli import Context
+    from tui.session import Context
 
 PHASES = ["collect", "run", "evaluate", "decided"]
 
@@ -77,7 +77,7 @@ def register(main: click.Group) -> None:
             due=DueState.OVERDUE if overdue else DueState.DUE if due else None,
             include_ended=include_ended,
         )
-        from tui.cli import clock_from_env
+        from tui.session import clock_from_env
 
         now, zone = clock_from_env()(), community.zone
         # The store opens only where the database driver alone cannot answer (Workspace.list).

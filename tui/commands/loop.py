@@ -12,7 +12,7 @@ from tui.labels import decision_label, phase_label, status_label
 
 if TYPE_CHECKING:
     from cycles.model import Change, Cycle
-    from tui.cli import Context
+    from tui.session import Context
 
 
 def split(values: tuple[str, ...]) -> list[str]:

@@ -12,8 +12,8 @@ from tui.labels import due_label
 
 if TYPE_CHECKING:
     from storage.workspace import ReminderStore
-    from tui.cli import Context
     from tui.reminders.sweep import Sweeper, SweepReport
+    from tui.session import Context
 
 
 def _sweeper(context: Context) -> Sweeper:

@@ -29,7 +29,7 @@ from tui.widgets.keys import translate_bindings
 from tui.writes import Write
 
 if TYPE_CHECKING:
-    from tui.app import CyclesApp
+    from tui.app_context import BoardApp
     from tui.screens.form import FormScreen, Values
 
 # The forms are imported when first opened (the app imports them after the board's first frame).
@@ -114,8 +114,8 @@ class ActionsScreen(Screen[None]):
         self._allowed: tuple[str, ...] | None = None
 
     @property
-    def ctx(self) -> CyclesApp:
-        return cast("CyclesApp", self.app)
+    def ctx(self) -> BoardApp:
+        return cast("BoardApp", self.app)
 
     # -- what subclasses supply --------------------------------------------------------------
 

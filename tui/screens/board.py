@@ -22,12 +22,12 @@ from cycles.errors import CyclesError
 from cycles.i18n import _, language, ngettext
 from cycles.model import Cycle, CycleSummary, DecisionKind, DueState
 from cycles.repository import CycleFilter
-from tui.first_board import board_widgets
 from tui.first_read import FirstRead, first_screen, rows_for
 from tui.labels import due_label
 from tui.messages import ActionFailed, CycleChanged, CyclesLoaded, ExampleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.screens.board_keys import BOARD_BINDINGS, BOARD_PALETTE
+from tui.screens.board_parts import board_widgets
 from tui.widgets.board_model import BoardModel, Stored
 from tui.widgets.board_view import BoardView, fit
 from tui.widgets.cards import SORTS, make_cards
@@ -349,7 +349,7 @@ class BoardScreen(ActionsScreen):
     # -- the example -------------------------------------------------------------------------
 
     def action_example(self) -> None:
-        from tui.commands.data import example_path
+        from cycles.communities import example_path
 
         ws = self.ctx.workspace
 

@@ -37,7 +37,7 @@ from tui.writes import Write
 
 if TYPE_CHECKING:
     from storage.records import InboxEntry
-    from tui.app import CyclesApp
+    from tui.app_context import BoardApp
 
 SNOOZE_DAYS = 7  # what the snooze form proposes
 MAX_SNOOZE_DAYS = 365  # as ``cycles remind snooze --days``
@@ -143,8 +143,8 @@ class InboxScreen(Screen[None]):
         translate_bindings(self)
 
     @property
-    def ctx(self) -> CyclesApp:
-        return cast("CyclesApp", self.app)
+    def ctx(self) -> BoardApp:
+        return cast("BoardApp", self.app)
 
     @property
     def view(self) -> InboxView:
@@ -298,10 +298,10 @@ class InboxScreen(Screen[None]):
         self.dismiss()
 
 
-def why_not(cycle: Cycle, ctx: CyclesApp) -> str:
+def why_not(cycle: Cycle, ctx: BoardApp) -> str:
     """Why a cycle's evaluate form does not open, and what to do first."""
     if cycle.active and cycle.phase is Phase.COLLECT:
-        nodes: list[DOMNode] = [ctx.board, ctx]
+        nodes = cast("list[DOMNode]", [ctx.board, ctx])
         return _(
             "{name} is at collect: record the collect findings ({collect}) and start the run ({start}) "
             "before you evaluate it."

@@ -23,7 +23,7 @@ from tui.widgets.keys import translate_bindings
 from tui.widgets.timeline_view import OVERDUE, PLANNED, SHADES, Row, TimelineView, build_rows
 
 if TYPE_CHECKING:
-    from tui.app import CyclesApp
+    from tui.app_context import BoardApp
 
 ZOOMS = (3, 7, 14, 30)
 
@@ -50,8 +50,8 @@ class TimelineScreen(Screen[None]):
         self.summaries = summaries
 
     @property
-    def ctx(self) -> CyclesApp:
-        return cast("CyclesApp", self.app)
+    def ctx(self) -> BoardApp:
+        return cast("BoardApp", self.app)
 
     def compose(self) -> ComposeResult:
         title = _("Timeline of {n} cycles").format(n=number(len(self.summaries)))

@@ -14,7 +14,7 @@ from cycles.i18n import ngettext
 from tui.widgets.fmt import number
 
 if TYPE_CHECKING:
-    from tui.app import CyclesApp
+    from tui.app_context import BoardApp
 
 
 class InboxBadge(Static):
@@ -31,4 +31,4 @@ class InboxBadge(Static):
             self.update(f"✉ {text} ({key})")
 
     def on_click(self) -> None:
-        cast("CyclesApp", self.app).action_inbox()
+        cast("BoardApp", self.app).action_inbox()
