@@ -19,11 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cycles.errors import StorageError
-from storage.formats.safety import iso
 
 if TYPE_CHECKING:
     from storage.store import Store
@@ -86,7 +85,7 @@ class Reader:
 
     def instant(self, column: str) -> str:
         """An instant column as text for :func:`instant_text`: on PostgreSQL formatted as
-        :func:`storage.formats.safety.iso` writes it (``2026-06-01T09:00:00Z``,
+        :func:`iso` writes it (``2026-06-01T09:00:00Z``,
         ``2026-06-01T09:00:00.123456Z``), which is cheaper there than converting datetimes in
         Python; on SQLite the stored text, which :func:`instant_text` converts (cheaper than in SQL)."""
         if self.backend == "postgresql":
@@ -387,3 +386,12 @@ def taken_keys(store: Store, keys: Iterable[str]) -> list[str]:
             marks = ", ".join("?" * len(chunk))
             taken += [r[0] for r in reader.all(f'SELECT "key" FROM cycle WHERE "key" IN ({marks})', chunk)]
     return sorted(taken)
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """ISO 8601: datetimes in UTC with a ``Z``, dates as ``YYYY-MM-DD``; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value.isoformat()

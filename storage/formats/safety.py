@@ -19,7 +19,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,15 +36,6 @@ def neutralise(text: str) -> str:
 def restore(text: str) -> str:
     """The inverse of :func:`neutralise`, applied to every text cell on import."""
     return text[1:] if _QUOTED.match(text) else text
-
-
-def iso(value: datetime | date | None) -> str | None:
-    """ISO 8601: datetimes in UTC with a ``Z``, dates as ``YYYY-MM-DD``; None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
 
 
 @contextlib.contextmanager

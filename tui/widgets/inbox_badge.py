@@ -6,7 +6,7 @@ import the inbox screen and its forms.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
@@ -14,7 +14,7 @@ from cycles.i18n import ngettext
 from tui.widgets.fmt import number
 
 if TYPE_CHECKING:
-    from tui.app_context import BoardApp
+    pass
 
 
 class InboxBadge(Static):
@@ -30,5 +30,5 @@ class InboxBadge(Static):
             text = ngettext("{n} reminder", "{n} reminders", count).format(n=number(count))
             self.update(f"✉ {text} ({key})")
 
-    def on_click(self) -> None:
-        cast("BoardApp", self.app).action_inbox()
+    async def on_click(self) -> None:
+        await self.run_action("app.inbox")
