@@ -311,3 +311,11 @@ async def test_without_reminders_there_is_no_inbox(workspace: Workspace, clock: 
 def test_reminders_are_on_unless_turned_off(workspace: Workspace, clock: FrozenClock) -> None:
     assert make_app(workspace, Settings(), clock=clock).reminders_enabled
     assert not make_app(workspace, Settings(), clock=clock, reminders=False).reminders_enabled
+
+
+async def test_clicking_the_badge_opens_the_inbox(app: CyclesApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await pilot.click("#reminders")
+        await settle(pilot)
+        assert [e.cycle for e in inbox(app).view.entries] == OWED
