@@ -83,6 +83,16 @@ async def keys_during_slow_frame(pilot: Pilot[Any], *keys: str) -> None:
         await pilot.pause()
 
 
+async def decide_next(pilot: Pilot[Any], key: str) -> None:
+    """Decide "next step" on ``key`` by keys; the write is queued (and held at the gate)."""
+    await settle(pilot)
+    await go_to(pilot, key)
+    await press(pilot, "d")
+    await press(pilot, "tab")
+    await type_text(pilot, "A next batch of homes")
+    await pilot.press("ctrl+s")
+
+
 async def reads_done(pilot: Pilot[Any]) -> None:
     """Let the read workers finish (the writes stay at the gate)."""
     await pilot.pause()
@@ -193,12 +203,7 @@ async def test_decide_then_move_on_keeps_the_cursor_and_stores_the_decision(
     app: CyclesApp, gate: Gate, other: Workspace
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "showcase-boschveld")
-        await press(pilot, "d")
-        await press(pilot, "tab")
-        await type_text(pilot, "A next batch of homes")
-        await pilot.press("ctrl+s")
+        await decide_next(pilot, "showcase-boschveld")
         await pilot.pause()
         await go_to(pilot, "visit-kuijpers")  # moved on while the decision is written
         gate.open()
@@ -214,12 +219,7 @@ async def test_decide_then_move_on_keeps_the_cursor_and_stores_the_decision(
 async def test_decide_then_undo_before_it_is_stored(app: CyclesApp, gate: Gate, other: Workspace) -> None:
     before = other.get("showcase-boschveld")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "showcase-boschveld")
-        await press(pilot, "d")
-        await press(pilot, "tab")
-        await type_text(pilot, "A next batch of homes")
-        await pilot.press("ctrl+s")
+        await decide_next(pilot, "showcase-boschveld")
         await keys_during_slow_frame(pilot, "u")
         gate.open()
         await settle(pilot)
@@ -236,12 +236,7 @@ async def test_a_failed_decide_puts_the_card_back_and_says_so(
 ) -> None:
     gate.fail.add("decide")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await go_to(pilot, "showcase-boschveld")
-        await press(pilot, "d")
-        await press(pilot, "tab")
-        await type_text(pilot, "A next batch of homes")
-        await pilot.press("ctrl+s")
+        await decide_next(pilot, "showcase-boschveld")
         await pilot.pause()
         model = app.board.model
         assert model is not None
