@@ -123,7 +123,8 @@ class Bench:
         return frame_wall - wall, frame_cpu - cpu, handler, time.thread_time() - cpu
 
     async def idle(self) -> None:
-        """Until workers are done and the UI thread has stopped working."""
+        """Until workers and queued writes are done and the UI thread has stopped working."""
+        await asyncio.to_thread(self.app.writes.wait, 60)
         await self.app.workers.wait_for_complete()
         await wait_for_idle(0)
 

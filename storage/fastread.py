@@ -2,9 +2,10 @@
 
 Importing SQLAlchemy and SQLModel costs more than half a second, most of a quick ``cycles list``.
 For a SQLite file already at the current schema, this module answers the board query with the
-standard library's sqlite3 and the same SQL as ``SqlCycleRepository.summaries`` (a test keeps the
-two equal). Anything else (another database, an older schema, a missing file) returns None and
-the caller takes the full path, which also migrates.
+standard library's sqlite3 and the same SQL text as ``SqlCycleRepository.summaries``
+(``storage.queries``; a property test keeps the answers equal). Anything else (another database,
+an older schema, a missing file) returns None and the caller takes the full path, which also
+migrates.
 
 ``first_rows`` reads only what the board's first frame shows: the first cycles of each lane's
 columns in the board's default order, and how many cycles each lane and column holds.
@@ -19,16 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from cycles.kinds import DueState, Phase, Status
+from cycles.kinds import Phase, Status
 from storage.revision import HEAD
 
 if TYPE_CHECKING:  # the models (pydantic) are imported by what needs them, not by the first frame
     from cycles.model import CycleSummary
     from cycles.repository import CycleFilter
 
-COLUMNS = (
-    "key, name, activity_type, scale, level, owner, status, iteration, phase, due_on, cadence_days, version"
-)
+from storage.queries import COLUMNS, summary_query
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -68,7 +67,7 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
     if conn is None:
         return None
     try:
-        sql, params = _query(flt, today)
+        sql, params = summary_query(flt, today)
         rows = conn.execute(sql, params).fetchall()
     finally:
         conn.close()
@@ -142,43 +141,3 @@ def _rows_at_once(conn: sqlite3.Connection, sql: str, args: tuple[object, ...]) 
     numbered = sql.replace(columns, ", ".join(f"{c} AS c{i}" for i, c in enumerate(names)), 1)
     (text,) = conn.execute(aggregated + numbered + ")", args).fetchone()
     return [tuple(r) for r in json.loads(text)]
-
-
-def _query(flt: CycleFilter, today: date, mark: str = "?") -> tuple[str, list[object]]:
-    """The board query and its parameters; ``mark`` is the driver's placeholder."""
-    where: list[str] = []
-    params: list[object] = []
-    if not flt.include_ended:
-        where.append("status = ?")
-        params.append(Status.ACTIVE.value)
-    if flt.scale:
-        where.append("scale = ?")
-        params.append(flt.scale)
-    if flt.activity_type:
-        where.append("activity_type = ?")
-        params.append(flt.activity_type)
-    if flt.phase:
-        where.append("phase = ?")
-        params.append(flt.phase.value)
-    if flt.owner:
-        where.append("lower(owner) = ?")
-        params.append(flt.owner.lower())
-    day = today.isoformat()
-    if flt.due is DueState.DUE:
-        where.append("due_on <= ?")
-        params.append(day)
-    elif flt.due is DueState.OVERDUE:
-        where.append("due_on < ?")
-        params.append(day)
-    elif flt.due is DueState.UPCOMING:
-        where.append("due_on > ?")
-        params.append(day)
-    if flt.text:
-        text = flt.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append("(lower(name) LIKE ? ESCAPE '\\' OR lower(key) LIKE ? ESCAPE '\\')")
-        params += [f"%{text}%", f"%{text}%"]
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    if mark != "?":
-        clause = clause.replace("?", mark)
-    order = " ORDER BY scale, due_on IS NULL, due_on, name"
-    return f"SELECT {COLUMNS} FROM cycle{clause}{order}", params

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from cycles.errors import StorageError
 from cycles.kinds import Phase, Status
-from storage.fastread import COLUMNS, Counts, Rows, _query
+from storage.fastread import Counts, Rows
 from storage.location import safe_text
+from storage.queries import COLUMNS, summary_query
 from storage.revision import HEAD
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def summaries(url: str, flt: CycleFilter, today: date) -> list[CycleSummary] | N
         return None
     try:
         with conn.cursor() as cur:
-            sql, params = _query(flt, today, mark="%s")
+            sql, params = summary_query(flt, today, mark="%s")
             cur.execute(sql, params)
             rows = cur.fetchall()
     finally:

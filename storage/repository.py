@@ -6,17 +6,15 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import Session
 
 from cycles.errors import ConflictError, NotFoundError, TransitionError
 from cycles.i18n import _
 from cycles.model import (
-    SUMMARY_FIELDS,
     Change,
     Cycle,
     CycleSummary,
-    DueState,
     Event,
     Iteration,
     Link,
@@ -26,6 +24,7 @@ from cycles.model import (
 from cycles.repository import CycleFilter
 from storage.bulk import insert_rows
 from storage.document_store import forget_ids, forget_keys
+from storage.queries import summary_query
 from storage.row_values import build_iteration, cycle_values, event_values, iteration_values, note_values
 from storage.tables import CycleRow, EventRow, IterationRow, LinkRow, NoteRow
 
@@ -34,8 +33,6 @@ I = IterationRow.__table__.c  # type: ignore[attr-defined]  # noqa: E741
 N = NoteRow.__table__.c  # type: ignore[attr-defined]
 L = LinkRow.__table__.c  # type: ignore[attr-defined]
 E = EventRow.__table__.c  # type: ignore[attr-defined]
-
-SUMMARY_COLUMNS = tuple(C[name] for name in SUMMARY_FIELDS)
 
 
 class SqlCycleRepository:
@@ -86,38 +83,12 @@ class SqlCycleRepository:
         )
 
     def summaries(self, flt: CycleFilter, today: date) -> list[CycleSummary]:
-        query = select(*SUMMARY_COLUMNS)
-        conditions: list[Any] = []
-        if not flt.include_ended:
-            conditions.append(C.status == Status.ACTIVE.value)
-        if flt.scale:
-            conditions.append(C.scale == flt.scale)
-        if flt.activity_type:
-            conditions.append(C.activity_type == flt.activity_type)
-        if flt.phase:
-            conditions.append(C.phase == flt.phase.value)
-        if flt.owner:
-            conditions.append(func.lower(C.owner) == flt.owner.lower())
-        if flt.due is DueState.DUE:
-            conditions.append(C.due_on <= today)
-        elif flt.due is DueState.OVERDUE:
-            conditions.append(C.due_on < today)
-        elif flt.due is DueState.UPCOMING:
-            conditions.append(C.due_on > today)
-        if flt.text:
-            # The user's text is literal: escape LIKE's wildcards.
-            text = flt.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            like = f"%{text}%"
-            conditions.append(
-                or_(
-                    func.lower(C.name).like(like, escape="\\"),
-                    func.lower(C.key).like(like, escape="\\"),
-                )
-            )
-        if conditions:
-            query = query.where(and_(*conditions))
-        query = query.order_by(C.scale, C.due_on.is_(None), C.due_on, C.name)
-        return [CycleSummary.from_row(tuple(r)) for r in self.session.execute(query)]
+        """The cycles ``flt`` matches, in the list's order: the SQL text every path that lists
+        cycles runs (``storage.queries``), here on this unit of work's connection."""
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        sql, params = summary_query(flt, today, mark)
+        return [CycleSummary.from_row(tuple(r)) for r in connection.exec_driver_sql(sql, tuple(params))]
 
     def history(self, key: str) -> list[Event]:
         rows = self.session.execute(
