@@ -81,7 +81,7 @@ class Databases:
 def store(url: str, portfolio: object, now: datetime) -> float:
     """Store ``portfolio`` in ``url`` through the Workspace (one transaction); seconds taken."""
     from cycles.community import load_community
-    from storage.store import Store
+    from storage.units.store import Store
     from storage.workspace import Workspace
 
     started = time.perf_counter()

@@ -118,11 +118,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from cycles import review
-    from storage import documents, table_pieces
-    from storage.export import read_document
+    from storage.exports import documents, table_pieces
     from storage.formats import portfolio_csv, portfolio_json, review_html, review_xlsx
-    from storage.review_read import read_review_records
-    from storage.store import Store
+    from storage.reading.export import read_document
+    from storage.reading.review_read import read_review_records
+    from storage.units.store import Store
     from storage.workspace import Workspace
 
     community = load_community()

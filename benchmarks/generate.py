@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         write_file(portfolio, args.out)
         print(f"wrote {args.out} in {time.perf_counter() - t0:.2f} s")
     if args.db is not None:
-        from storage.store import Store
+        from storage.units.store import Store
         from storage.workspace import Workspace
 
         t0 = time.perf_counter()

@@ -151,7 +151,7 @@ def summary(samples: list[Sample]) -> dict[str, Any]:
 async def scenario(url: str, now: datetime, presses: int) -> dict[str, Any]:
     from cycles.community import load_community
     from cycles.model import Phase, Status
-    from storage.store import Store
+    from storage.units.store import Store
     from storage.workspace import Workspace
     from tui.app import CyclesApp, make_app
     from tui.screens.actions import ActionsScreen

@@ -33,14 +33,14 @@ def warm_imports() -> None:
     import openpyxl  # noqa: F401
 
     import cycles.review  # noqa: F401
-    import storage.export
     import storage.formats.calendar_ics
     import storage.formats.portfolio_csv
     import storage.formats.portfolio_json
     import storage.formats.portfolio_xlsx
     import storage.formats.review_html
     import storage.formats.tabular
-    import storage.store
+    import storage.reading.export
+    import storage.units.store
     import storage.workspace  # noqa: F401
     import tui.cli  # noqa: F401
 
@@ -62,7 +62,7 @@ def forget_documents(url: str, fmt: str) -> None:
     export is cold."""
     from sqlalchemy import text
 
-    from storage.store import Store
+    from storage.units.store import Store
 
     store = Store.open(url)
     try:
@@ -82,7 +82,7 @@ def step(out: dict[str, Any], name: str, fn: Callable[[], Any]) -> None:
 
 def sweep(url: str, now: datetime, repeat: int) -> dict[str, Any]:
     from cycles.community import load_community
-    from storage.store import Store
+    from storage.units.store import Store
     from storage.workspace import Workspace
     from tui.reminders.sweep import Sweeper
     from tui.settings import ReminderSettings, Settings
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd = ["--db", args.db, "export", "--format", fmt, "--out", str(path), "--quiet"]
         if fmt in ("json", "csv", "xlsx"):
             # cold: the first export with no stored cycle pieces (it stores them); warm: the
-            # median of the runs after it, which read them (``storage.documents``, ``table_pieces``)
+            # median of the runs after it, which read them (``storage.exports.documents``, ``table_pieces``)
             step(out, f"export_{fmt}_cold", lambda cmd=cmd, f=fmt: forget_documents(args.db, f) or cli(cmd))
         step(out, f"export_{fmt}", lambda cmd=cmd: statistics.median(cli(cmd) for _ in range(args.repeat)))
     review = [

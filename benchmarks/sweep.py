@@ -21,8 +21,8 @@ from pathlib import Path
 from cycles.community import Community, load_community
 from cycles.portfolio import Portfolio
 from cycles.repository import CycleFilter
-from storage.repository import SqlCycleRepository
-from storage.store import Store
+from storage.units.repository import SqlCycleRepository
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tui.reminders.sweep import Sweeper
 from tui.settings import ReminderSettings, Settings
@@ -57,7 +57,7 @@ def _fallback(n: int, community: Community, now: datetime) -> Portfolio:
 def forget_reminders(store: Store) -> None:
     from sqlalchemy import delete
 
-    from storage.reminders import REMINDER, STATE
+    from storage.reminders.claims import REMINDER, STATE
 
     def work(repo: SqlCycleRepository) -> None:
         repo.session.execute(delete(REMINDER))

@@ -4,10 +4,10 @@ With ``storage.workspace`` (the door) this is all of ``storage`` that ``tui`` im
 checked by the import contract in ``pyproject.toml``.
 """
 
-from storage.fastread import Counts
-from storage.fastread import Rows as SummaryRows
-from storage.reading import ALL, Selection
-from storage.reminder_types import Candidate, Claim, InboxEntry, Record, new_token
+from storage.direct.fastread import Counts
+from storage.direct.fastread import Rows as SummaryRows
+from storage.reading.rows import ALL, Selection
+from storage.reminders.records import Candidate, Claim, InboxEntry, Record, new_token
 
 __all__ = [
     "ALL",

@@ -26,12 +26,12 @@ if TYPE_CHECKING:
     from cycles.reminders import Policy
     from cycles.repository import CycleFilter
     from cycles.review import Period, Review
-    from storage.fastread import Counts, Rows
-    from storage.import_fast import Started
-    from storage.reading import Selection
-    from storage.reminders import ReminderStore
-    from storage.repository import SqlCycleRepository
-    from storage.store import Store
+    from storage.direct.fastread import Counts, Rows
+    from storage.imports.import_fast import Started
+    from storage.reading.rows import Selection
+    from storage.reminders.claims import ReminderStore
+    from storage.units.repository import SqlCycleRepository
+    from storage.units.store import Store
 
 # This module is the door the interface comes through, and the board's first frame comes through
 # it before SQLAlchemy, SQLModel or pydantic are imported: they are imported where they are used.
@@ -48,7 +48,7 @@ def system_clock() -> datetime:
 
 def served(url: str) -> bool:
     """Whether ``url`` names a database server (PostgreSQL) rather than a file."""
-    from storage import fastread_pg
+    from storage.direct import fastread_pg
 
     return fastread_pg.conninfo(url) is not None
 
@@ -57,7 +57,7 @@ def first_rows(url: str, rows: int) -> tuple[Rows, Counts] | None:
     """The first ``rows`` cards of each column and the counts of all, as plain rows, read with the
     database driver alone (no ORM, no pydantic): for the board's first frame. None when the driver
     cannot answer for this database (not at the current schema): then the Workspace reads."""
-    from storage import fastread, fastread_pg
+    from storage.direct import fastread, fastread_pg
 
     if fastread_pg.conninfo(url) is not None:
         return fastread_pg.first_rows(url, rows)
@@ -66,7 +66,7 @@ def first_rows(url: str, rows: int) -> tuple[Rows, Counts] | None:
 
 def default_url() -> str:
     """The embedded SQLite database in the user's data directory."""
-    from storage.location import default_url as url
+    from storage.schema.location import default_url as url
 
     return url()
 
@@ -95,10 +95,10 @@ def _starts_with_brace(path: Path) -> bool:
 
 def start_import(path: Path, community: Community, url: str) -> Started | None:
     """The import of a JSON export in its own layout begun on both cores (a worker process reads
-    the file meanwhile; ``storage.import_fast``), or None when the file or the database is not
+    the file meanwhile; ``storage.imports.import_fast``), or None when the file or the database is not
     one this path serves: then :func:`read_portfolio` and ``Workspace.import_portfolio`` do. Call
     it before any thread starts (the worker is forked)."""
-    from storage.import_fast import start
+    from storage.imports.import_fast import start
 
     return start(path, community, url)
 
@@ -151,7 +151,7 @@ class Workspace:
             return store
         with self._lock:
             if self._store is None:
-                from storage.store import Store
+                from storage.units.store import Store
 
                 try:
                     self._store = Store.open(self.url)
@@ -182,17 +182,17 @@ class Workspace:
 
     def list(self, flt: CycleFilter | None = None) -> builtins.list[CycleSummary]:
         """The cycles ``flt`` matches (default: the active ones). Read by the driver alone where
-        it can answer: a SQLite file at the current schema (``storage.fastread``), or PostgreSQL
-        while the ORM has not been opened, with the URL as given (``storage.fastread_pg``); else
+        it can answer: a SQLite file at the current schema (``storage.direct.fastread``), or PostgreSQL
+        while the ORM has not been opened, with the URL as given (``storage.direct.fastread_pg``); else
         through the ORM. The same query text serves every path."""
         from cycles.repository import CycleFilter
-        from storage import fastread
+        from storage.direct import fastread
 
         flt = flt or CycleFilter()
         today = self.today()
         found = fastread.summaries(self.url, flt, today)
         if found is None and self._given_url and not self.is_open:
-            from storage import fastread_pg
+            from storage.direct import fastread_pg
 
             try:
                 found = fastread_pg.summaries(self.url, flt, today)
@@ -224,7 +224,7 @@ class Workspace:
 
     def taken_keys(self, keys: Iterable[str]) -> builtins.list[str]:
         """Those of ``keys`` that are cycles in the database already, sorted."""
-        from storage.reading import taken_keys
+        from storage.reading.rows import taken_keys
 
         return taken_keys(self.store, keys)
 
@@ -247,27 +247,28 @@ class Workspace:
         """Write the selected cycles to ``path`` as ``fmt`` (one of ``EXPORT_FORMATS``); how many
         records of each kind it holds (the calendar: ``{"dates": n}``). JSON, CSV and XLSX are
         made of each cycle's stored piece where it is current, the rest built from rows and
-        stored (``storage.documents``, ``storage.table_pieces``): the same bytes either way."""
-        from storage.reading import ALL
+        stored (``storage.exports.documents``, ``storage.exports.table_pieces``): the same bytes
+        either way."""
+        from storage.reading.rows import ALL
 
         chosen = selection or ALL
         source = self._source()
         if fmt == "json":
-            from storage.documents import export_json
+            from storage.exports.documents import export_json
 
             step(_("Writing {path}").format(path=path))
             return export_json(source, self.community.name, path, chosen)
         if fmt in ("csv", "xlsx"):
-            from storage import table_pieces
+            from storage.exports import table_pieces
 
             step(_("Writing {path}").format(path=path))
             layout = table_pieces.CSV if fmt == "csv" else table_pieces.XLSX
             return table_pieces.export_tables(source, self.community, path, chosen, layout)
         if fmt != "ics":
             raise ValueError(f"unknown export format {fmt!r}")
-        from storage.export import document
         from storage.formats import calendar_ics
-        from storage.reading import read_rows, reading
+        from storage.reading.export import document
+        from storage.reading.rows import read_rows, reading
 
         step(_("Reading the portfolio"))
         with reading(source) as reader:
@@ -291,8 +292,8 @@ class Workspace:
         ``REVIEW_FORMATS``), and returned."""
         from cycles import review as content
         from storage.formats import review_html, review_md, review_xlsx
-        from storage.reading import ALL, reading
-        from storage.review_read import read_review_records
+        from storage.reading.review_read import read_review_records
+        from storage.reading.rows import ALL, reading
 
         writer = {"md": review_md.write, "html": review_html.write, "xlsx": review_xlsx.write}[fmt]
         chosen = selection or ALL
@@ -320,7 +321,7 @@ class Workspace:
     def reminders(self, policy: Policy) -> ReminderStore:
         """The evaluation reminders of this database under ``policy``: what is owed, the claims
         that make each reminder go out once, the inbox, acknowledgements and snoozes."""
-        from storage.reminders import ReminderStore
+        from storage.reminders.claims import ReminderStore
 
         return ReminderStore(self.store, policy)
 
@@ -493,7 +494,7 @@ class Workspace:
 
     def import_portfolio(self, portfolio: Portfolio) -> None:
         """Store a validated portfolio: all of it, or (on any refusal) nothing."""
-        from storage.bulk import add_portfolio
+        from storage.units.bulk import add_portfolio
 
         self.store.write(lambda repo: add_portfolio(repo.session, portfolio))
 
@@ -502,9 +503,9 @@ class Workspace:
         monitoring notes: what a timeline of all cycles draws, read in one unit of work."""
         from sqlalchemy import select
 
-        from storage.repository import C, I
-        from storage.row_values import build_iteration
-        from storage.tables import CycleRow, IterationRow
+        from storage.schema.tables import CycleRow, IterationRow
+        from storage.units.repository import C, I
+        from storage.units.row_values import build_iteration
 
         query = (
             select(C.key, *IterationRow.__table__.c)  # type: ignore[attr-defined]

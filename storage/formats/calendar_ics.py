@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 from icalendar import Alarm, Calendar, Event
 
 from cycles.i18n import _
-from storage.export import read_document
 from storage.formats.safety import write_atomic
-from storage.reading import ALL, Reader, Selection
+from storage.reading.export import read_document
+from storage.reading.rows import ALL, Reader, Selection
 
 if TYPE_CHECKING:
     from cycles.community import Community
-    from storage.store import Store
+    from storage.units.store import Store
 
 
 def calendar(doc: dict[str, Any], community: Community, *, now: datetime, lang: str = "en") -> Calendar:

@@ -22,17 +22,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from cycles.errors import ImportFileError
-from storage.export import row_counts
 from storage.formats.safety import atomic_path, restore, write_atomic
 from storage.formats.tabular import COLUMNS, Table, cells, spreadsheet_rows
 from storage.formats.zippipe import ZipPipe, entry
-from storage.reading import ALL, Reader, Selection, read_rows, reading
+from storage.reading.export import row_counts
+from storage.reading.rows import ALL, Reader, Selection, read_rows, reading
 
 if TYPE_CHECKING:
     from cycles.community import Community
     from cycles.portfolio import Portfolio
     from storage.formats.tabular_read import Rows
-    from storage.store import Store
+    from storage.units.store import Store
 
 ENCODING = "utf-8-sig"
 REQUIRED = ("cycles", "iterations")

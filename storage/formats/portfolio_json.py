@@ -28,17 +28,17 @@ BATCH = 500  # items per write
 
 def _encode(value: Any) -> bytes:
     """One value as compact JSON with sorted keys: orjson, which gives the bytes of
-    ``storage.stored_json.reference_encode`` for a document from ``read_document`` (whose stored JSON
-    is decoded with ``storage.stored_json.exact``)."""
+    ``storage.reading.stored_json.reference_encode`` for a document from ``read_document`` (whose stored JSON
+    is decoded with ``storage.reading.stored_json.exact``)."""
     return orjson.dumps(value, option=_SORTED)
 
 
-encode = _encode  # for ``storage.documents``, which stores each cycle's line
+encode = _encode  # for ``storage.exports.documents``, which stores each cycle's line
 
 
 class Encoded:
     """A list of the document whose items are encoded already (``_encode`` of each), as ``parts``:
-    a function giving runs of them joined by ``,\\n`` (``storage.documents``, the stored lines)."""
+    a function giving runs of them joined by ``,\\n`` (``storage.exports.documents``, the stored lines)."""
 
     def __init__(self, count: int, parts: Callable[[], Iterable[bytes]]) -> None:
         self.count = count

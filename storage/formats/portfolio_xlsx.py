@@ -17,15 +17,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storage.export import row_counts
 from storage.formats import xlsx_writer
 from storage.formats.safety import atomic_path, neutralise
 from storage.formats.tabular import COLUMNS, Table, cells, spreadsheet_rows
-from storage.reading import ALL, Reader, Selection, event_count, read_rows, reading
+from storage.reading.export import row_counts
+from storage.reading.rows import ALL, Reader, Selection, event_count, read_rows, reading
 
 if TYPE_CHECKING:
     from cycles.community import Community
-    from storage.store import Store
+    from storage.units.store import Store
 
 SHEETS = ("cycles", "iterations", "notes", "evaluations", "links")
 

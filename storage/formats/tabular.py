@@ -13,7 +13,7 @@
 Columns marked * are for the reader and are recomputed on import. A hand-made file needs only
 the columns of ``REQUIRED``; the others default to empty. Lists are JSON arrays
 (``["Brabant Wonen","AVANS"]``), ``before``/``after`` JSON objects, an empty cell is "none".
-:func:`cells` turns the rows read for export (``storage.reading.read_rows``) straight into the
+:func:`cells` turns the rows read for export (``storage.reading.rows.read_rows``) straight into the
 tables as written; :func:`flatten` and :func:`spreadsheet_rows` do the same from a portfolio
 document; ``storage.formats.tabular_read`` turns tables read from files back into a document.
 """
@@ -29,7 +29,7 @@ from cycles.errors import ConfigError
 from storage.formats.safety import FIRST_RISKY, neutralise
 
 if TYPE_CHECKING:
-    from storage.reading import Rows
+    from storage.reading.rows import Rows
 
 Table = list[list[Any]]
 
@@ -180,8 +180,8 @@ def cells(rows: Rows, community: Community, *, events: bool = True) -> dict[str,
     of :func:`flatten` of the document of the same rows (a test keeps them equal), built straight
     from the rows (no document in between): text neutralised against formulas, lists and
     objects as JSON text, None as empty, integers as integers."""
-    from storage.reading import instant_text
-    from storage.stored_json import Canonical, canonical_many
+    from storage.reading.rows import instant_text
+    from storage.reading.stored_json import Canonical, canonical_many
 
     risky = FIRST_RISKY
     ts = instant_text

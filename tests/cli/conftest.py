@@ -39,7 +39,7 @@ def imported_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from cycles import portfolio
     from cycles.community import load_community
-    from storage.store import Store
+    from storage.units.store import Store
     from storage.workspace import Workspace
 
     path = tmp_path_factory.mktemp("template") / "cycles.db"

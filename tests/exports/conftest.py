@@ -24,7 +24,7 @@ import pytest
 
 from cycles.community import Community
 from cycles.model import DecisionKind, LinkKind
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 

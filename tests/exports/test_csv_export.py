@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cycles.errors import CyclesError, ImportFileError
-from storage import documents, table_pieces
-from storage.export import read_document
+from storage.exports import documents, table_pieces
 from storage.formats import portfolio_csv
 from storage.formats.tabular import COLUMNS, flatten
+from storage.reading.export import read_document
 from tests.exports.conftest import open_workspace
 
 FILES = [f"{name}.csv" for name in COLUMNS]
@@ -220,9 +220,9 @@ def test_a_zip_of_the_export_folder_imports_too(filled, out: Path) -> None:
 def test_tables_from_rows_are_the_tables_of_the_document(filled) -> None:
     """``cells`` (straight from the rows, used by the exports) gives what flattening the
     document gives, for the whole portfolio and for a selection."""
-    from storage.export import document
     from storage.formats.tabular import cells, spreadsheet_rows
-    from storage.reading import Selection, read_rows
+    from storage.reading.export import document
+    from storage.reading.rows import Selection, read_rows
 
     for chosen in (Selection(), Selection(scales=("inhoud",)), Selection(types=("funding-route",))):
         rows = read_rows(filled.store, chosen)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from storage import documents, table_pieces
-from storage.store import Store
+from storage.exports import documents, table_pieces
+from storage.units.store import Store
 from tui.cli import main
 
 NOW = "2026-11-28T10:00:00+01:00"
@@ -37,7 +37,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def _cycle_count(db: Path) -> int:
     from sqlalchemy import func, select
 
-    from storage.repository import C
+    from storage.units.repository import C
 
     store = Store.open(f"sqlite:///{db}")
     try:

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from cycles.community import Community
 from cycles.errors import CyclesError, ImportFileError
 from cycles.repository import CycleFilter
-from storage import documents
-from storage.export import document, read_document
+from storage.exports import documents
 from storage.formats import portfolio_json
-from storage.reading import Selection
+from storage.reading.export import document, read_document
+from storage.reading.rows import Selection
 from tests.conftest import FrozenClock
 from tests.exports.conftest import at, build, open_workspace
 
@@ -234,7 +234,7 @@ def test_stored_json_is_written_as_the_json_module_writes_it(
 
 def test_direct_reader_reads_what_the_store_reads(db_url: str, community, export_clock, out: Path) -> None:
     """The ORM-free read of the export commands sees the same rows as the read through Store."""
-    from storage.reading import direct_reader, read_rows
+    from storage.reading.rows import direct_reader, read_rows
 
     source = open_workspace(db_url, community, export_clock)
     try:
@@ -254,7 +254,7 @@ def test_direct_reader_reads_what_the_store_reads(db_url: str, community, export
 
 
 def test_direct_reader_declines_what_it_cannot_read(tmp_path: Path) -> None:
-    from storage.reading import direct_reader
+    from storage.reading.rows import direct_reader
 
     assert direct_reader(f"sqlite:///{tmp_path / 'missing.db'}") is None  # the Store creates it
     assert direct_reader("sqlite://") is None

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from cycles import review
 from cycles.i18n import set_language
 from storage.formats import review_html, review_md, review_xlsx
-from storage.reading import Selection
-from storage.review_read import read_review_records
+from storage.reading.review_read import read_review_records
+from storage.reading.rows import Selection
 
 
 @pytest.fixture
@@ -225,7 +225,7 @@ def test_review_records_read_from_either_database_equal_the_domain_cycles(
     selected, through the driver alone and through the store."""
     from datetime import UTC
 
-    from storage.reading import direct_reader
+    from storage.reading.rows import direct_reader
     from tests.exports.conftest import build, open_workspace
 
     ws = open_workspace(db_url, community, export_clock)
@@ -263,7 +263,7 @@ def test_review_records_keep_iterations_in_order_whatever_order_the_database_ret
     from collections.abc import Sequence
     from typing import Any
 
-    from storage.reading import Reader, snapshot
+    from storage.reading.rows import Reader, snapshot
 
     class Backwards(Reader):
         def all(self, sql: str, params: Sequence[Any] = (), **options: Any) -> list[Any]:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage import documents, table_pieces
+from storage.exports import documents, table_pieces
 from storage.formats import calendar_ics, portfolio_csv, portfolio_json, review_html, safety
 from storage.formats.safety import neutralise, restore
 
@@ -115,7 +115,7 @@ def test_exports_are_readable_by_the_owner_only(filled, out: Path) -> None:
         table_pieces.export_xlsx(filled.store, filled.community, out / "p.xlsx")
         calendar_ics.export(filled.store, filled.community, out / "p.ics", now=filled.now())
         from cycles import review
-        from storage.review_read import read_review_records
+        from storage.reading.review_read import read_review_records
 
         made = review.build(
             read_review_records(filled.store), filled.community, review.period("2026-Q3"), now=filled.now()

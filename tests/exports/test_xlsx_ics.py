@@ -8,7 +8,7 @@ from pathlib import Path
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from storage import table_pieces
+from storage.exports import table_pieces
 from storage.formats import calendar_ics, portfolio_xlsx
 from storage.formats.tabular import COLUMNS
 

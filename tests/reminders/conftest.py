@@ -15,7 +15,7 @@ import pytest
 
 from cycles.cadence import at_local
 from cycles.community import Community
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 from tui.reminders.sweep import Sweeper

@@ -11,9 +11,9 @@ from sqlalchemy import select, text
 from cycles.community import Community
 from cycles.errors import NotFoundError, TransitionError
 from cycles.model import DecisionKind
-from storage.migrate import HEAD, current_revision, upgrade
-from storage.reminders import LEASE, STATE, ReminderStore, retry_delay
-from storage.store import Store
+from storage.reminders.claims import LEASE, STATE, ReminderStore, retry_delay
+from storage.schema.migrate import HEAD, current_revision, upgrade
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 from tests.reminders.conftest import add_cycle, local
@@ -187,7 +187,7 @@ def test_inbox_shows_owed_reminders_sent_or_not(workspace: Workspace) -> None:
 
 
 def test_upgrading_a_database_from_0001_keeps_its_cycles(sqlite_url: str, community: Community) -> None:
-    from storage.engine import make_engine
+    from storage.schema.engine import make_engine
 
     engine = make_engine(sqlite_url)
     upgrade(engine, target="0001")
@@ -209,8 +209,8 @@ def test_the_migration_matches_the_tables_and_downgrades(db_url: str) -> None:
     from alembic.config import Config
     from alembic.migration import MigrationContext
 
-    from storage.migrate import MIGRATIONS
-    from storage.tables import metadata
+    from storage.schema.migrate import MIGRATIONS
+    from storage.schema.tables import metadata
 
     store = Store.open(db_url)
     try:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage.reminders import InboxEntry
+from storage.reminders.claims import InboxEntry
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 from tests.reminders.conftest import SmtpServer, add_cycle, local, make_settings, sweeper

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from cycles.community import load_community
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.reminders.conftest import make_settings
 from tui.reminders.sweep import Sweeper

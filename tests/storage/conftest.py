@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from cycles.community import Community
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 
 TABLES = ("cycle", "iteration", "note", "link", "event")

@@ -1,5 +1,5 @@
-"""The JSON, CSV and XLSX exports from stored cycle pieces (``storage.documents``,
-``storage.table_pieces``) are byte for byte the exports built from rows, after any sequence of real
+"""The JSON, CSV and XLSX exports from stored cycle pieces (``storage.exports.documents``,
+``storage.exports.table_pieces``) are byte for byte the exports built from rows, after any sequence of real
 operations, on SQLite and PostgreSQL; a stale stored piece is never used; storing is best effort."""
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from sqlalchemy import text
 
 from cycles.community import Community
 from cycles.model import DecisionKind, LinkKind
-from storage import document_save, document_store, documents, table_pieces
-from storage.export import counts, document
+from storage.exports import document_save, documents, table_pieces
 from storage.formats import portfolio_csv, portfolio_json, portfolio_xlsx
-from storage.reading import ALL, Reader, Selection, direct_reader, read_rows, snapshot
-from storage.store import Store
+from storage.reading.export import counts, document
+from storage.reading.rows import ALL, Reader, Selection, direct_reader, read_rows, snapshot
+from storage.units import document_store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 
@@ -325,9 +326,9 @@ def test_upgrading_a_0002_database_adds_the_table_and_exports_the_same(
     from alembic.config import Config
     from alembic.migration import MigrationContext
 
-    from storage.engine import make_engine
-    from storage.migrate import HEAD, MIGRATIONS, current_revision, upgrade
-    from storage.tables import metadata
+    from storage.schema.engine import make_engine
+    from storage.schema.migrate import HEAD, MIGRATIONS, current_revision, upgrade
+    from storage.schema.tables import metadata
 
     engine = make_engine(db_url)
     upgrade(engine, target="0002")

@@ -13,8 +13,8 @@ from cycles.errors import StorageError
 from cycles.model import CycleSummary, DueState, Phase
 from cycles.portfolio import read
 from cycles.repository import CycleFilter
-from storage import fastread, fastread_pg
-from storage.store import Store
+from storage.direct import fastread, fastread_pg
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import EXAMPLE, FrozenClock
 

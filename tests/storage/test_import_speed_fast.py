@@ -1,4 +1,4 @@
-"""``cycles import`` of a JSON export on both cores (``storage.import_fast``) stores exactly what
+"""``cycles import`` of a JSON export on both cores (``storage.imports.import_fast``) stores exactly what
 the import of the whole file stores, on SQLite and PostgreSQL, alone or with its worker; and on
 any refusal it writes nothing and the command says what it always said."""
 
@@ -15,10 +15,11 @@ from sqlalchemy import text
 
 from cycles import portfolio
 from cycles.community import Community
-from storage import documents, import_fast
-from storage.bulk import _CYCLES, _EVENTS, _ITERATIONS, _LINKS, _NOTES, _kind
-from storage.import_rows import COLUMNS, kind
-from storage.store import Store
+from storage.exports import documents
+from storage.imports import import_fast
+from storage.imports.import_rows import COLUMNS, kind
+from storage.units.bulk import _CYCLES, _EVENTS, _ITERATIONS, _LINKS, _NOTES, _kind
+from storage.units.store import Store
 from tests.conftest import PG_URL
 from tests.storage.test_import_speed_layout import generated_doc, layout_bytes
 
@@ -351,7 +352,8 @@ def test_values_converted_as_storage_bulk_converts_them() -> None:
     from datetime import UTC, datetime, timedelta, timezone
     from zoneinfo import ZoneInfo
 
-    from storage import bulk, import_rows
+    from storage.imports import import_rows
+    from storage.units import bulk
 
     amsterdam = ZoneInfo("Europe/Amsterdam")
     instants = [
@@ -363,7 +365,7 @@ def test_values_converted_as_storage_bulk_converts_them() -> None:
         datetime(5, 1, 1, 0, 0, 0, 120000, tzinfo=timezone(timedelta(hours=-3))),
     ]
 
-    def stored(text: str | None) -> str | None:  # storage.bulk's SQL on SQLite
+    def stored(text: str | None) -> str | None:  # storage.units.bulk's SQL on SQLite
         if text is None:
             return None
         return text[:26].replace("T", " ") if len(text) == 27 else text[:19].replace("T", " ") + ".000000"

@@ -17,7 +17,7 @@ from cycles import portfolio
 from cycles.community import Community
 from cycles.portfolio_split import chunk, split, top_keys_unique
 from cycles.portfolio_stream import Reader, Unsupported, finish
-from storage import documents
+from storage.exports import documents
 from storage.formats import portfolio_json
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock

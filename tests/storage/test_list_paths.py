@@ -1,6 +1,6 @@
 """The cycle list's two paths answer alike on generated portfolios: the database driver alone
-(``storage.fastread`` on SQLite, ``storage.fastread_pg`` on PostgreSQL) and the ORM's connection
-(``SqlCycleRepository.summaries``). Both run one SQL text (``storage.queries``); what differs is
+(``storage.direct.fastread`` on SQLite, ``storage.direct.fastread_pg`` on PostgreSQL) and the ORM's connection
+(``SqlCycleRepository.summaries``). Both run one SQL text (``storage.direct.queries``); what differs is
 how each gets and decodes its rows, which this property holds equal, on both backends."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from cycles.community import Community, load_community
 from cycles.kinds import DueState, Phase
 from cycles.portfolio import parse_json
 from cycles.repository import CycleFilter
-from storage import fastread, fastread_pg
-from storage.store import Store
+from storage.direct import fastread, fastread_pg
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 

@@ -93,7 +93,7 @@ def test_the_generator_command_stores_and_writes_a_portfolio(
     sqlite_url: str, community: Community, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from benchmarks.generate import main
-    from storage.store import Store
+    from storage.units.store import Store
 
     out = tmp_path / "synthetic.yaml"
     args = ["--cycles", "40", "--iterations", "3", "--seed", "5", "--now", "2026-11-28T09:00:00+01:00"]

@@ -17,9 +17,9 @@ from sqlalchemy import inspect, text
 
 from cycles.community import Community
 from cycles.errors import StorageError
-from storage import migrate
-from storage.engine import display
-from storage.store import Store
+from storage.schema import migrate
+from storage.schema.engine import display
+from storage.units.store import Store
 from storage.workspace import Workspace
 
 TABLES = {"alembic_version", "cycle", "iteration", "note", "link", "event"}

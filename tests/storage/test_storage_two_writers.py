@@ -14,7 +14,7 @@ from typing import Any
 
 from cycles.community import load_community
 from cycles.model import DecisionKind
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 
 ACTIONS = 100

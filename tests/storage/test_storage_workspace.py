@@ -14,7 +14,7 @@ from cycles.community import Community
 from cycles.errors import ConflictError, NotFoundError, TransitionError
 from cycles.model import Change, Cycle, DecisionKind, Event, LinkKind, Phase, Status
 from cycles.repository import CycleFilter
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock as Clock
 

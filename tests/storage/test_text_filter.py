@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cycles.community import Community
 from cycles.repository import CycleFilter
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 

@@ -21,7 +21,7 @@ from typing import Any
 from benchmarks.generate import generate
 from cycles.community import load_community
 from cycles.model import Phase
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tui.app import make_app
 from tui.screens.board import BoardScreen

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from cycles import portfolio
 from cycles.community import Community
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 from tui.app import CyclesApp, make_app

@@ -13,7 +13,7 @@ from pathlib import Path
 from cycles import portfolio
 from cycles.communities import example_path
 from cycles.community import load_community
-from storage.store import Store
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tui.app import make_app
 from tui.settings import Settings

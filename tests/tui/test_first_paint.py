@@ -23,8 +23,8 @@ from cycles import portfolio
 from cycles.community import Community
 from cycles.errors import StorageError
 from cycles.repository import CycleFilter
-from storage import fastread, fastread_pg
-from storage.store import Store
+from storage.direct import fastread, fastread_pg
+from storage.units.store import Store
 from storage.workspace import Workspace
 from tests.conftest import EXAMPLE, FrozenClock
 from tests.tui.conftest import PORTFOLIO, SIZE, build, press, settle
@@ -218,7 +218,7 @@ async def test_the_board_on_postgresql_reads_without_opening_the_store(
 async def test_reminders_start_once_the_board_shows_every_cycle(
     workspace: Workspace, clock: FrozenClock, community: Community
 ) -> None:
-    from storage.reminders import ReminderStore
+    from storage.reminders.claims import ReminderStore
     from tui.reminders import policy_for
     from tui.settings import Settings
 

@@ -24,8 +24,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from cycles.community import Community
-from storage.reminders import ReminderStore
-from storage.tables import ReminderStateRow
+from storage.reminders.claims import ReminderStore
+from storage.schema.tables import ReminderStateRow
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock
 from tests.tui.conftest import SIZE, build, go_to, press, settle, type_text

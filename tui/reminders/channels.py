@@ -1,6 +1,6 @@
 """Where reminders go: email over SMTP, and a desktop notification where a session bus exists.
 
-The in-app channel needs no sending: the board reads the inbox (``storage.reminders.InboxEntry``)
+The in-app channel needs no sending: the board reads the inbox (``storage.reminders.claims.InboxEntry``)
 through ``tui.reminders.InAppReminders``.
 """
 

@@ -1,7 +1,7 @@
 """The sweep: find what is owed, claim it, deliver it, record it. Time is always passed in.
 
 Every process that sweeps (``cycles remind``, each open board) runs this same function; the
-database claim in ``storage.reminders`` decides which of them sends a reminder, so a reminder is
+database claim in ``storage.reminders.claims`` decides which of them sends a reminder, so a reminder is
 sent once however many sweep, and one that fell due while nothing ran is sent at the next sweep.
 """
 

@@ -1,0 +1,1 @@
+"""The tables, their Alembic migrations, and connecting to the database."""

@@ -1,0 +1,1 @@
+"""Writing: the store, its units of work, the repository, bulk inserts, keeping stored pieces true."""
