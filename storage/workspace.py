@@ -327,7 +327,15 @@ class Workspace:
 
     # -- acting -----------------------------------------------------------------------------
 
-    def _act(self, key: str, expected_version: int | None, transition: Callable[[Cycle], Change]) -> Change:
+    def _act(
+        self,
+        key: str,
+        expected_version: int | None,
+        transition: Callable[[Cycle, SqlCycleRepository], Change],
+    ) -> Change:
+        """Read cycle ``key``, check the version the user saw, apply ``transition`` (given the cycle
+        and the unit of work's repository) and store its change: one transaction."""
+
         def work(repo: SqlCycleRepository) -> Change:
             cycle = repo.get(key)
             version = cycle.version if expected_version is None else expected_version
@@ -338,7 +346,7 @@ class Workspace:
                         "at {now}); reload it and try again"
                     ).format(key=key, read=version, now=cycle.version)
                 )
-            change = transition(cycle)
+            change = transition(cycle, repo)
             saved = repo.apply(change, version)
             return change.model_copy(update={"cycle": saved})
 
@@ -388,7 +396,7 @@ class Workspace:
         return self._act(
             key,
             expected_version,
-            lambda c: loop.edit(c, self.community, now=self.now(), actor=self.actor, **fields),
+            lambda c, _repo: loop.edit(c, self.community, now=self.now(), actor=self.actor, **fields),
         )
 
     def collect(self, key: str, *, expected_version: int | None = None, **fields: Any) -> Change:
@@ -397,7 +405,7 @@ class Workspace:
         return self._act(
             key,
             expected_version,
-            lambda c: loop.record_collect(c, now=self.now(), actor=self.actor, **fields),
+            lambda c, _repo: loop.record_collect(c, now=self.now(), actor=self.actor, **fields),
         )
 
     def start(self, key: str, context: str = "", *, expected_version: int | None = None) -> Change:
@@ -406,7 +414,7 @@ class Workspace:
         return self._act(
             key,
             expected_version,
-            lambda c: loop.start_run(c, now=self.now(), actor=self.actor, context=context),
+            lambda c, _repo: loop.start_run(c, now=self.now(), actor=self.actor, context=context),
         )
 
     def note(self, key: str, text: str, *, expected_version: int | None = None) -> Change:
@@ -415,7 +423,7 @@ class Workspace:
         return self._act(
             key,
             expected_version,
-            lambda c: loop.add_note(c, now=self.now(), actor=self.actor, text=text),
+            lambda c, _repo: loop.add_note(c, now=self.now(), actor=self.actor, text=text),
         )
 
     def evaluate(self, key: str, *, expected_version: int | None = None, **fields: Any) -> Change:
@@ -424,7 +432,7 @@ class Workspace:
         return self._act(
             key,
             expected_version,
-            lambda c: loop.evaluate(c, self.community, now=self.now(), actor=self.actor, **fields),
+            lambda c, _repo: loop.evaluate(c, self.community, now=self.now(), actor=self.actor, **fields),
         )
 
     def decide(
@@ -442,7 +450,10 @@ class Workspace:
         from cycles import loop
         from cycles.model import DecisionKind
 
-        def transition(c: Cycle) -> Change:
+        def transition(c: Cycle, repo: SqlCycleRepository) -> Change:
+            chosen = route_key
+            if kind is DecisionKind.ROUTE and chosen is None:
+                chosen = _free_key(repo, f"{key}-route")  # in the transaction that creates it
             return loop.decide(
                 c,
                 self.community,
@@ -450,16 +461,12 @@ class Workspace:
                 why=why,
                 now=self.now(),
                 actor=self.actor,
-                route_key=route_key,
+                route_key=chosen,
                 route_name=route_name,
                 route_type=route_type,
                 carry=carry,
             )
 
-        if kind is DecisionKind.ROUTE and route_key is None:
-            # Choose a free key for the new line before the transaction that creates it.
-            with self.store.read() as repo:
-                route_key = _free_key(repo, f"{key}-route")
         return self._act(key, expected_version, transition)
 
     def link(self, source: str, target: str, kind: LinkKind, note: str = "") -> Change:
