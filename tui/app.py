@@ -173,8 +173,8 @@ class CyclesApp(App[None]):
         for name in LATER:
             importlib.import_module(name)
         # What exists now (modules, the loaded cards) lives as long as the app: keep the
-        # collector's full passes from walking it again (each was a 100-250 ms pause in a frame
-        # at 10,000 cycles).
+        # collector's full passes from walking it again (each was a visible pause in a frame at
+        # 10,000 cycles; docs/PERFORMANCE.md).
         gc.freeze()
 
     def on_store_failed(self, message: StoreFailed) -> None:

@@ -100,8 +100,8 @@ class FirstRead:
             self.done.set()
 
     def _fork(self) -> None:
-        """Read in a child process: importing psycopg takes about 0.13 s of CPU, which a thread
-        would take from the interpreter importing the app; the child runs on another core. Forked
+        """Read in a child process: importing psycopg takes CPU that a thread would take from the
+        interpreter importing the app; the child runs on another core. Forked
         while this is the process's one thread; a thread here waits for the child's answer."""
         reading, writing = os.pipe()
         pid = os.fork()

@@ -1,7 +1,8 @@
 """The ORM-free read path of ``cycles list`` for a shared PostgreSQL server.
 
-The twin of :mod:`storage.direct.fastread` for PostgreSQL: psycopg alone (about 0.3 s to import) instead
-of SQLAlchemy and SQLModel (about 0.8 s), with the same SQL as ``SqlCycleRepository.summaries``.
+The twin of :mod:`storage.direct.fastread` for PostgreSQL: psycopg alone, much quicker to import
+than SQLAlchemy and SQLModel (figures: docs/PERFORMANCE.md), with the same SQL text as
+``SqlCycleRepository.summaries`` (``storage.direct.queries``).
 A URL this path does not understand, or a database not at the current schema, returns None and the
 caller takes the full path (which migrates). An unreachable server is an error here already, so
 that the user waits for one connection timeout, not two.

@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# LZ4: the bodies take about 40% of the export's size, and an export inflates 114 MB of them in
-# about 0.1 s (zlib at level 1: a third smaller, but 0.45-0.8 s to inflate).
+# LZ4 rather than zlib: larger bodies, but inflated several times faster (docs/PERFORMANCE.md).
 CHUNK = 500  # ids per IN (...) list
 
 Mark = tuple[str, int, int | None]  # key, version, id of the cycle's latest history event

@@ -87,10 +87,10 @@ class Steps:
 def bulk() -> Iterator[None]:
     """Pause the cyclic garbage collector while a whole portfolio is built in memory: with
     hundreds of thousands of new objects its repeated passes cost more than the work itself
-    (import of 100,000 iterations: about 2.5 times faster without them).
+    (an import of 100,000 iterations runs much faster without them).
 
     Before the collector runs again, what exists is frozen (``gc.freeze``): the command's big
-    graph, still referenced, is then not traversed by the next full pass (about 3 s at 10,000
+    graph, still referenced, is then not traversed by the next full pass (seconds at 10,000
     cycles). It is freed by reference counting as usual; only cyclic garbage among it would stay."""
     was_enabled = gc.isenabled()
     gc.disable()

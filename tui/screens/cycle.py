@@ -40,7 +40,7 @@ class Prepared:
 
     cycle: Cycle
     title: str
-    header: Content  # made from Rich text off the UI thread: converting it there took ~6 ms per open
+    header: Content  # made from Rich text off the UI thread: converting it there cost each open
     strip: Content
     iterations: Source
     history: Source

@@ -124,7 +124,7 @@ class BoardModel:
     def replace(self, summary: CycleSummary) -> None:
         """``put`` and lay out again: when only this card moves (one cycle changed, as after an
         action), it is taken out of its column and put in its new place, instead of laying out
-        every card again (6-12 ms at 10,000 cycles); the result is the same."""
+        every card again; the result is the same."""
         old = self.cards.get(summary.key)
         self.put(summary)
         if not self._move(old, self.cards[summary.key]):

@@ -2,8 +2,8 @@
 
 Textual's footer recomposes itself (one widget per key, each styled anew) whenever a screen's
 bindings are refreshed: at every screen push and pop, focus change and ``refresh_bindings()``, even
-when the same keys stay shown. That cost 50-60 ms per recompose at 120x40, several times per opened
-cycle or saved form. This one compares what it would show (key, how the key is displayed,
+when the same keys stay shown, several times per opened cycle or saved form, each recompose a
+visible cost (docs/PERFORMANCE.md). This one compares what it would show (key, how the key is displayed,
 description, action, enabled, tooltip, group) with what it shows, and recomposes only when they
 differ; several refreshes before the next frame recompose at most once.
 """

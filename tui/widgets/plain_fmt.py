@@ -1,5 +1,5 @@
 """Numbers and dates as Babel writes them in the interface's languages (English and Dutch), without
-Babel: importing it and loading its locale data cost about 75 ms before the board's first frame.
+Babel: importing it and loading its locale data would come before the board's first frame.
 
 ``tui.widgets.fmt`` writes through these; a test keeps them equal to Babel's for every day of
 several years and a range of numbers, in both languages.
