@@ -131,7 +131,8 @@ def first_rows(url: str, per_phase: int) -> tuple[Rows, Counts] | None:
 def _rows_at_once(conn: sqlite3.Connection, sql: str, args: tuple[object, ...]) -> Rows:
     """The rows of ``sql`` as one JSON text from SQLite: one step back into Python rather than one
     per row. (Each step takes the interpreter's lock again, and while the board's first frame is
-    being built each wait for it can last a switch interval: per row, that was most of the read.) The rows come in the query's order; values are text, integers or NULL."""
+    being built each wait for it can last a switch interval: per row, that was most of the read.)
+    The rows come in the query's order; values are text, integers or NULL."""
     columns = sql.split(" FROM ", 1)[0].removeprefix("SELECT ")
     names = [c.strip() for c in columns.split(",")]
     aggregated = (
