@@ -11,10 +11,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from cycles import portfolio
 from cycles.community import Community
+from cycles.errors import ImportFileError
 from storage.exports import documents
 from storage.imports import import_fast
 from storage.imports.import_rows import COLUMNS, kind
@@ -387,3 +390,78 @@ def test_values_converted_as_storage_bulk_converts_them() -> None:
     ]  # fmt: skip
     with pytest.raises(import_rows.HasNul):
         import_rows._copy_texts(["a\x00b"])
+
+
+DEFECTS = [None, "key twice", "route to nowhere", "link to nowhere", "key repeated at the top"]
+
+
+def _with_defect(doc: dict[str, Any], defect: str | None) -> dict[str, Any]:
+    cycles = doc["cycles"]
+    if defect == "key twice" and len(cycles) > 1:
+        cycles[-1]["key"] = cycles[0]["key"]
+    elif defect == "route to nowhere":
+        cycles[0]["iterations"][-1]["decision"] = {
+            "at": cycles[0]["iterations"][-1]["opened"] + "T12:00:00Z"
+            if "T" not in cycles[0]["iterations"][-1]["opened"]
+            else cycles[0]["iterations"][-1]["opened"],
+            "kind": "route",
+            "why": "elsewhere",
+            "route_to": "no-such-cycle",
+        }
+    elif defect == "link to nowhere":
+        doc["links"] = [
+            *doc.get("links", []),
+            {"source": cycles[0]["key"], "target": "nowhere", "kind": "related"},
+        ]
+    elif defect == "key repeated at the top":
+        doc["version"] = doc.get("version", 1)
+    return doc
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 12),
+    defect=st.sampled_from(DEFECTS),
+    run_bytes=st.sampled_from([1, 700, 1 << 20]),
+)
+def test_the_fast_way_and_the_whole_file_accept_and_store_alike(
+    community: Community,
+    tmp_path_factory: pytest.TempPathFactory,
+    seed: int,
+    n: int,
+    defect: str | None,
+    run_bytes: int,
+) -> None:
+    """The import's two paths keep one rule set: on generated files, with or without a defect, the
+    fast way stores what the whole file stores, and gives up (writing nothing, so that the whole
+    file's checker words the refusal) exactly where the whole file is refused."""
+    folder = tmp_path_factory.mktemp("twins")
+    doc = _with_defect(generated_doc(n, seed=seed), defect)
+    raw = layout_bytes(doc)
+    if defect == "key repeated at the top":  # a second "version" member, as a hand-edited file may hold
+        raw = raw.replace(b'{"version":', b'{"version":1,"version":', 1)
+    path = folder / "p.json"
+    path.write_bytes(raw)
+    first, second = Store.open(f"sqlite:///{folder / 'a.db'}"), Store.open(f"sqlite:///{folder / 'b.db'}")
+    try:
+        started = import_fast.start(
+            path, community, str(first.engine.url), parallel=False, run_bytes=run_bytes
+        )
+        stored = started.store(first) if started is not None else None
+        try:
+            whole(path, community, second)
+            refused = False
+        except ImportFileError:
+            refused = True
+        if defect is None:  # a plain export: the fast way takes it
+            assert started is not None and stored is not None, started and started.failure
+        if refused:
+            assert stored is None
+        if stored is not None:
+            assert not refused and contents(first) == contents(second)
+        else:
+            assert contents(first)["cycle"] == []  # gave up: nothing written
+    finally:
+        first.close()
+        second.close()
