@@ -7,12 +7,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cycles.kinds import SummaryRow
+from cycles.kinds import Phase, Status, SummaryRow
+from cycles.model import CycleSummary
 from storage.workspace import Workspace
 from tests.tui.conftest import SIZE
 from tui.first_read import FirstRead
@@ -179,3 +183,54 @@ async def test_the_board_takes_over_from_the_first_frame_showing_the_same(
         now = {t: str(board.query_one(t, Static).content) for t in texts}
         assert {t: shown[t] for t in texts[:3]} == {t: now[t] for t in texts[:3]}
         assert now["#filters-info"].startswith(shown["#filters-info"].rstrip("\n"))
+
+
+# -- the first frame's light twins, held equal to the models on generated data ---------------------
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_ROWS = st.tuples(
+    _TEXT.filter(bool),
+    _TEXT,
+    _TEXT,
+    _TEXT,
+    _TEXT,
+    _TEXT,  # owner: NOT NULL in the table
+    st.sampled_from([s.value for s in Status]),
+    st.integers(1, 10_000),
+    st.sampled_from([p.value for p in Phase]),
+    st.none() | st.dates() | st.dates().map(date.isoformat),  # sqlite3 gives ISO text
+    st.integers(1, 3650),
+    st.integers(0, 10**6),
+)
+
+
+@given(row=_ROWS)
+def test_a_summary_row_is_the_summary_model_read_lighter(row: tuple[Any, ...]) -> None:
+    assert SummaryRow.of(row)._asdict() == CycleSummary.from_row(row).model_dump()
+
+
+_VALUES = st.none() | st.booleans() | st.integers(-5, 70_000) | st.floats(-1, 2, allow_nan=False) | _TEXT
+_SECTIONS = st.dictionaries(
+    st.sampled_from([*PLAIN, "keys", "colour"]),
+    st.dictionaries(
+        st.sampled_from(sorted({k for checks in PLAIN.values() for k in checks} | {"nme", "quit"})),
+        _VALUES,
+        max_size=4,
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=300)
+@given(data=_SECTIONS)
+def test_plainly_valid_settings_read_alike_with_and_without_pydantic(data: dict[str, Any]) -> None:
+    """What the first frame takes without pydantic, pydantic takes too, and reads the same; the
+    rest goes to pydantic, which accepts or words the error."""
+    quick = quick_settings(data)
+    if quick is None:
+        return
+    full = Settings.model_validate(data)
+    assert (quick.database.url, quick.user.name, quick.language, quick.user.theme, quick.keys) == (
+        full.database.url, full.user.name, full.language, full.user.theme, full.keys,
+    )  # fmt: skip
+    assert quick.community.file == full.community.file
