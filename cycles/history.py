@@ -109,3 +109,17 @@ def revert(cycle: Cycle, event: Event, *, actor: str, at: datetime) -> Change:
 
 def _comparable(header: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in header.items() if k not in _HEADER_EXCLUDE}
+
+
+def last_undoable(events: list[Event]) -> Event | None:
+    """The latest event that an undo would revert: undo events cancel the change before them."""
+    stack: list[Event] = []
+    for event in events:
+        if event.action == "undo":
+            if stack:
+                stack.pop()
+        elif event.before is not None:
+            stack.append(event)
+        else:
+            stack.clear()  # creation or import: nothing before it can be undone
+    return stack[-1] if stack else None

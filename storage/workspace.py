@@ -15,9 +15,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cycles.errors import ConflictError, CyclesError, NotFoundError, TransitionError
+from cycles.errors import ConflictError, CyclesError, TransitionError
 from cycles.i18n import _
 from cycles.kinds import local_date
+from storage.files import EXPORT_FORMATS, REVIEW_FORMATS, Step, read_portfolio, start_import
+from storage.files import nothing as _nothing
 
 if TYPE_CHECKING:
     from cycles.community import Community
@@ -37,9 +39,6 @@ if TYPE_CHECKING:
 # it before SQLAlchemy, SQLModel or pydantic are imported: they are imported where they are used.
 
 Clock = Callable[[], datetime]
-Step = Callable[[str], object]  # told the name of each step of a long piece of work, as it begins
-EXPORT_FORMATS = ("json", "csv", "xlsx", "ics")
-REVIEW_FORMATS = ("md", "html", "xlsx")
 
 
 def system_clock() -> datetime:
@@ -71,40 +70,16 @@ def default_url() -> str:
     return url()
 
 
-def read_portfolio(path: Path, community: Community) -> Portfolio:
-    """Read and validate a portfolio file of any format Learning Cycles imports: YAML, JSON (a
-    lossless export or hand-written), or a CSV export (a zip archive, a directory, or one of its
-    CSV files). The format follows from the extension, or from the content where that is clearer."""
-    from cycles import portfolio
-    from storage.formats import portfolio_csv
-
-    if portfolio_csv.is_csv_export(path):
-        return portfolio_csv.read(path, community)
-    if path.suffix.lower() == ".json" or _starts_with_brace(path):
-        return portfolio.read_json(path, community)
-    return portfolio.read(path, community)
-
-
-def _starts_with_brace(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    except OSError:
-        return False
-
-
-def start_import(path: Path, community: Community, url: str) -> Started | None:
-    """The import of a JSON export in its own layout begun on both cores (a worker process reads
-    the file meanwhile; ``storage.imports.import_fast``), or None when the file or the database is not
-    one this path serves: then :func:`read_portfolio` and ``Workspace.import_portfolio`` do. Call
-    it before any thread starts (the worker is forked)."""
-    from storage.imports.import_fast import start
-
-    return start(path, community, url)
-
-
-def _nothing(_step: str) -> None:
-    return None
+__all__ = [
+    "EXPORT_FORMATS",
+    "REVIEW_FORMATS",
+    "Workspace",
+    "default_url",
+    "first_rows",
+    "read_portfolio",
+    "served",
+    "start_import",
+]
 
 
 class Workspace:
@@ -245,37 +220,10 @@ class Workspace:
         step: Step = _nothing,
     ) -> dict[str, int]:
         """Write the selected cycles to ``path`` as ``fmt`` (one of ``EXPORT_FORMATS``); how many
-        records of each kind it holds (the calendar: ``{"dates": n}``). JSON, CSV and XLSX are
-        made of each cycle's stored piece where it is current, the rest built from rows and
-        stored (``storage.exports.documents``, ``storage.exports.table_pieces``): the same bytes
-        either way."""
-        from storage.reading.rows import ALL
+        records of each kind it holds (the calendar: ``{"dates": n}``). See ``storage.files``."""
+        from storage import files
 
-        chosen = selection or ALL
-        source = self._source()
-        if fmt == "json":
-            from storage.exports.documents import export_json
-
-            step(_("Writing {path}").format(path=path))
-            return export_json(source, self.community.name, path, chosen)
-        if fmt in ("csv", "xlsx"):
-            from storage.exports import table_pieces
-
-            step(_("Writing {path}").format(path=path))
-            layout = table_pieces.CSV if fmt == "csv" else table_pieces.XLSX
-            return table_pieces.export_tables(source, self.community, path, chosen, layout)
-        if fmt != "ics":
-            raise ValueError(f"unknown export format {fmt!r}")
-        from storage.formats import calendar_ics
-        from storage.reading.export import document
-        from storage.reading.rows import read_rows, reading
-
-        step(_("Reading the portfolio"))
-        with reading(source) as reader:
-            rows = read_rows(reader, chosen, notes=False, events=False)
-        step(_("Writing {path}").format(path=path))
-        doc = document(rows, self.community.name, orphans=False)
-        return {"dates": calendar_ics.write(doc, self.community, path, now=self.now(), lang=lang)}
+        return files.export(self._source(), self.community, fmt, path, selection, self.now(), lang, step)
 
     def review(
         self,
@@ -289,29 +237,21 @@ class Workspace:
         step: Step = _nothing,
     ) -> Review:
         """The programme review of ``within`` written to ``path`` as ``fmt`` (one of
-        ``REVIEW_FORMATS``), and returned."""
-        from cycles import review as content
-        from storage.formats import review_html, review_md, review_xlsx
-        from storage.reading.review_read import read_review_records
-        from storage.reading.rows import ALL, reading
+        ``REVIEW_FORMATS``), and returned. See ``storage.files``."""
+        from storage import files
 
-        writer = {"md": review_md.write, "html": review_html.write, "xlsx": review_xlsx.write}[fmt]
-        chosen = selection or ALL
-        step(_("Reading the portfolio"))
-        with reading(self._source()) as reader:
-            cycles = read_review_records(reader, chosen)
-        step(_("Writing {path}").format(path=path))
-        made = content.build(
-            cycles,
+        return files.review(
+            self._source(),
             self.community,
+            fmt,
+            path,
             within,
-            now=self.now(),
-            funding_types=tuple(funding_types) or content.FUNDING_TYPES,
-            scales=chosen.scales,
-            types=chosen.types,
+            selection,
+            funding_types,
+            self.now(),
+            lang,
+            step,
         )
-        writer(made, self.community, path, lang=lang)
-        return made
 
     def import_started(self, started: Started) -> Any:
         """Store an import begun by :func:`start_import` (all or nothing); what it stored, or None
@@ -368,7 +308,7 @@ class Workspace:
         from cycles import loop
 
         def work(repo: SqlCycleRepository) -> Cycle:
-            chosen = key or _free_key(repo, loop.slugify(name))
+            chosen = key or repo.free_key(loop.slugify(name))
             if repo.exists(chosen):
                 raise TransitionError(_("cycle key {key!r} is already in use").format(key=chosen))
             change = loop.new_cycle(
@@ -453,7 +393,7 @@ class Workspace:
         def transition(c: Cycle, repo: SqlCycleRepository) -> Change:
             chosen = route_key
             if kind is DecisionKind.ROUTE and chosen is None:
-                chosen = _free_key(repo, f"{key}-route")  # in the transaction that creates it
+                chosen = repo.free_key(f"{key}-route")  # in the transaction that creates it
             return loop.decide(
                 c,
                 self.community,
@@ -490,7 +430,7 @@ class Workspace:
                 raise ConflictError(
                     _("{key} was changed by someone else meanwhile; reload it").format(key=key)
                 )
-            target = last_undoable(repo.history(key))
+            target = history.last_undoable(repo.history(key))
             if target is None:
                 raise TransitionError(_("{key}: there is no change to undo").format(key=key))
             change = history.revert(cycle, target, actor=self.actor, at=self.now())
@@ -508,47 +448,5 @@ class Workspace:
     def iterations(self, keys: Collection[str] | None = None) -> dict[str, builtins.list[Iteration]]:
         """The iterations of every cycle (or of ``keys``) by cycle key, oldest first, without their
         monitoring notes: what a timeline of all cycles draws, read in one unit of work."""
-        from sqlalchemy import select
-
-        from storage.schema.tables import CycleRow, IterationRow
-        from storage.units.repository import C, I
-        from storage.units.row_values import build_iteration
-
-        query = (
-            select(C.key, *IterationRow.__table__.c)  # type: ignore[attr-defined]
-            .join_from(IterationRow.__table__, CycleRow.__table__, I.cycle_id == C.id)  # type: ignore[attr-defined]
-            .order_by(C.key, I.number)
-        )
-        wanted = None if keys is None else list(keys)
-        out: dict[str, builtins.list[Iteration]] = {}
         with self.store.read() as repo:
-            chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
-            for chunk in chunks:
-                q = query if chunk is None else query.where(C.key.in_(chunk))
-                for row in repo.session.execute(q):
-                    out.setdefault(row.key, []).append(build_iteration(row, []))
-        return out
-
-
-def last_undoable(events: list[Event]) -> Event | None:
-    """The latest event that an undo would revert: undo events cancel the change before them."""
-    stack: list[Event] = []
-    for event in events:
-        if event.action == "undo":
-            if stack:
-                stack.pop()
-        elif event.before is not None:
-            stack.append(event)
-        else:
-            stack.clear()  # creation or import: nothing before it can be undone
-    return stack[-1] if stack else None
-
-
-def _free_key(repo: SqlCycleRepository, base: str) -> str:
-    if not repo.exists(base):
-        return base
-    for n in range(2, 10_000):
-        candidate = f"{base}-{n}"
-        if not repo.exists(candidate):
-            return candidate
-    raise NotFoundError(f"no free key near {base!r}")
+            return repo.iterations(keys)

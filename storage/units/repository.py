@@ -58,6 +58,33 @@ class SqlCycleRepository:
     def exists(self, key: str) -> bool:
         return self.session.execute(select(C.id).where(C.key == key)).first() is not None
 
+    def free_key(self, base: str) -> str:
+        """``base``, or the first of ``base-2``, ``base-3``, ... that no cycle has."""
+        if not self.exists(base):
+            return base
+        for n in range(2, 10_000):
+            candidate = f"{base}-{n}"
+            if not self.exists(candidate):
+                return candidate
+        raise NotFoundError(f"no free key near {base!r}")
+
+    def iterations(self, keys: Iterable[str] | None = None) -> dict[str, list[Iteration]]:
+        """The iterations of every cycle (or of ``keys``) by cycle key, oldest first, without
+        their monitoring notes."""
+        query = (
+            select(C.key, *IterationRow.__table__.c)  # type: ignore[attr-defined]
+            .join_from(IterationRow.__table__, CycleRow.__table__, I.cycle_id == C.id)  # type: ignore[attr-defined]
+            .order_by(C.key, I.number)
+        )
+        wanted = None if keys is None else list(keys)
+        out: dict[str, list[Iteration]] = {}
+        chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+        for chunk in chunks:
+            q = query if chunk is None else query.where(C.key.in_(chunk))
+            for row in self.session.execute(q):
+                out.setdefault(row.key, []).append(build_iteration(row, []))
+        return out
+
     def get(self, key: str) -> Cycle:
         row = self.session.execute(select(CycleRow.__table__).where(C.key == key)).first()  # type: ignore[attr-defined]
         if row is None:
