@@ -61,6 +61,7 @@ class Scale(_Entry):
 class ActivityType(_Entry):
     scale: Key
     level: Key
+    funding: bool = False  # a funding route: the review's funding section and the timeline's
 
 
 class Principle(_Entry):
@@ -148,6 +149,11 @@ class Community(BaseModel):
                 return t
         known = ", ".join(t.key for t in self.activity_types)
         raise ConfigError(f"unknown activity type {key!r}; known: {known}")
+
+    @property
+    def funding_types(self) -> tuple[str, ...]:
+        """The activity types that are funding routes (``funding = true`` in the community file)."""
+        return tuple(t.key for t in self.activity_types if t.funding)
 
     def default_cadence(self, activity_type: str) -> int:
         t = self.activity_type(activity_type)

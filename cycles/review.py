@@ -10,7 +10,8 @@ community's zone. "As of" is the end of the period, or today when the period has
   due date had passed.
 - Value creation, outcome levels and design principles: counted over the evaluations made in the
   period; a principle no evaluation named is *missing*.
-- Funding routes (activity types ``funding-route`` unless told otherwise): each runs from the day it
+- Funding routes (the community's funding types, ``funding = true`` in its file, unless told
+  otherwise): each runs from the day it
   was created to the day it ended or, while it runs, to its next evaluation or the as-of day,
   whichever is later. Overlaps are pairs of routes running at once (the overlap model wants them);
   gaps are days of the period when no route runs (a risk).
@@ -40,7 +41,6 @@ from cycles.review_records import (
 )
 
 __all__ = [  # the periods and the records it reads are named here too, where callers look
-    "FUNDING_TYPES",
     "CycleLike",
     "CycleRecord",
     "DecisionLike",
@@ -65,9 +65,6 @@ __all__ = [  # the periods and the records it reads are named here too, where ca
     "period",
     "quarter_of",
 ]  # fmt: skip
-
-FUNDING_TYPES = ("funding-route",)
-
 
 # -- the content ----------------------------------------------------------------------------------
 
@@ -181,11 +178,14 @@ def build(
     within: Period,
     *,
     now: datetime,
-    funding_types: tuple[str, ...] = FUNDING_TYPES,
+    funding_types: tuple[str, ...] | None = None,
     scales: tuple[str, ...] = (),
     types: tuple[str, ...] = (),
 ) -> Review:
-    """The review of ``cycles`` (already filtered by ``scales`` and ``types``) over ``within``."""
+    """The review of ``cycles`` (already filtered by ``scales`` and ``types``) over ``within``;
+    ``funding_types``: the activity types that are funding routes (default: the community's)."""
+    if funding_types is None:
+        funding_types = community.funding_types
     zone = community.zone
     local_date = _local_dates(zone)
     today = local_date(now)

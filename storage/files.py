@@ -134,7 +134,7 @@ def review(
         community,
         within,
         now=now,
-        funding_types=tuple(funding_types) or content.FUNDING_TYPES,
+        funding_types=tuple(funding_types) or None,
         scales=chosen.scales,
         types=chosen.types,
     )

@@ -183,7 +183,7 @@ def register(main: click.Group) -> None:
         "--funding-type",
         "funding_types",
         multiple=True,
-        help="Activity types that are funding routes (default: funding-route).",
+        help="Activity types that are funding routes (repeatable; default: those the community file marks).",
     )
     @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
     @click.pass_obj
@@ -205,6 +205,8 @@ def register(main: click.Group) -> None:
         community = context.community
         clock = _clock()
         chosen = selection(community, scales, types)
+        for t in funding_types:
+            community.activity_type(t)  # a clear error, listing the known ones, for an unknown key
         within = _period(period, start, end, _today(clock, community))
         path = out or Path(f"review-{within.label.replace('/', '_')}{REVIEW_FORMATS[fmt]}")
         workspace = context.workspace(open_now=False)

@@ -87,7 +87,9 @@ class TimelineScreen(Screen[None]):
             return
         scales = {s.key: s.label.get(lang) for s in community.scales}
         words = {"funding": _("Funding routes"), "coverage": f" {_('coverage')} ✗ / 1 / 2+"}
-        rows, origin, end = build_rows(self.summaries, its, community.zone, ctx.today(), scales, words)
+        rows, origin, end = build_rows(
+            self.summaries, its, community.zone, ctx.today(), scales, words, community.funding_types
+        )
         self.post_message(self.Built(rows, origin, end))
 
     def on_timeline_screen_built(self, message: Built) -> None:

@@ -24,7 +24,6 @@ from cycles.model import CycleSummary, Iteration, Status
 from tui.widgets.board_view import fit
 from tui.widgets.fmt import month
 
-FUNDING = "funding-route"
 LABEL = 34
 HEADER = 2
 SHADES = ("█", "▓")
@@ -183,14 +182,16 @@ def build_rows(
     today: date,
     scale_titles: dict[str, str],
     words: dict[str, str],
+    funding_types: tuple[str, ...] = (),
 ) -> tuple[list[Row], date, date]:
-    """The timeline's rows for ``summaries``; returns rows, first and last day shown."""
+    """The timeline's rows for ``summaries``, the cycles of ``funding_types`` first with their
+    coverage; returns rows, first and last day shown."""
     opened = [local_date(its[0].opened_at, zone) for s in summaries if (its := iterations.get(s.key))]
     origin = min(opened, default=today).replace(day=1)
     origin = max(origin, date(today.year - 3, 1, 1))
     rows: list[Row] = []
-    funding = [s for s in summaries if s.activity_type == FUNDING]
-    others = [s for s in summaries if s.activity_type != FUNDING]
+    funding = [s for s in summaries if s.activity_type in funding_types]
+    others = [s for s in summaries if s.activity_type not in funding_types]
 
     def row_for(s: CycleSummary) -> Row:
         ended = s.status is not Status.ACTIVE
