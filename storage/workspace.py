@@ -106,13 +106,30 @@ class Workspace:
         self.clock = clock
         self.error: CyclesError | None = None
         self.on_error: Callable[[CyclesError], object] | None = None
+        self.may_create = True  # whether opening may make a new SQLite file (``at``)
         self._lock = threading.Lock()
 
     @classmethod
-    def at(cls, url: str, community: Community, *, actor: str, clock: Clock = system_clock) -> Workspace:
+    def at(
+        cls, url: str, community: Community, *, actor: str, clock: Clock = system_clock, create: bool = True
+    ) -> Workspace:
         """A Workspace on ``url`` whose store (SQLAlchemy, the schema check or migration) opens when
-        a method first needs it."""
-        return cls(None, community, actor=actor, clock=clock, url=url)
+        a method first needs it. Without ``create`` nothing is made: a SQLite file that does not
+        exist is an error that names it (a read, a mistyped path), not an empty portfolio."""
+        workspace = cls(None, community, actor=actor, clock=clock, url=url)
+        workspace.may_create = create
+        return workspace
+
+    def exists(self) -> bool:
+        """Whether the database is there to read (a server's is assumed to be)."""
+        from storage.schema.location import missing
+
+        return self._store is not None or missing(self.url) is None
+
+    @property
+    def created(self) -> bool:
+        """Whether opening this Workspace made a new database file."""
+        return self._store is not None and self._store.created
 
     @property
     def is_open(self) -> bool:
@@ -129,7 +146,7 @@ class Workspace:
                 from storage.units.store import Store
 
                 try:
-                    self._store = Store.open(self.url)
+                    self._store = Store.open(self.url, create=self.may_create)
                 except CyclesError as exc:
                     self.failed(exc)
                     raise
@@ -146,6 +163,24 @@ class Workspace:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+    def discard_if_new(self) -> bool:
+        """Close, and delete the database file that opening this Workspace made, when nothing was
+        stored in it (an import that gave up): nothing is left made by accident. Whether it was."""
+        if not self.created:
+            return False
+        from storage.schema.location import sqlite_path
+
+        with self.store.read() as repo:
+            if repo.exists_any():
+                return False
+        self.close()
+        self._store = None
+        path = sqlite_path(self.url)
+        if path is not None:
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        return True
 
     def now(self) -> datetime:
         return self.clock()
@@ -208,7 +243,14 @@ class Workspace:
     def _source(self) -> Store | str:
         """What the exports read: the open store, or else the URL as given, which they read with
         the database driver alone where it serves (no ORM to import)."""
-        return self._store if self._store is not None else self.url
+        if self._store is not None:
+            return self._store
+        if not self.may_create:
+            from storage.schema.location import missing
+
+            if (error := missing(self.url)) is not None:
+                raise error
+        return self.url
 
     def export(
         self,

@@ -69,7 +69,7 @@ def run_board(
 
     from tui.app import make_app
 
-    workspace = context.workspace(community=community, open_now=False)
+    workspace = context.workspace(community=community, open_now=False, create=True)
     app = make_app(workspace, context.settings, first_read=first, validate_files=validate)
     app.run()
     if app.start_error is not None:

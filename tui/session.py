@@ -30,6 +30,8 @@ class Context:
         self.settings = settings
         self.db = db or settings.database.url
         self._workspace: Workspace | None = None
+        self._said_created = False
+        self.quiet = False  # a command's --quiet: not even the note that a database was made
         self._community: Community | None = None
 
     @property
@@ -49,9 +51,19 @@ class Context:
             self._community = load_community(self.settings.community.file)
         return self._community
 
-    def workspace(self, db: str | None = None, *, community: Any = None, open_now: bool = True) -> Workspace:
+    def workspace(
+        self,
+        db: str | None = None,
+        *,
+        community: Any = None,
+        open_now: bool = True,
+        create: bool = False,
+        say: bool = True,
+    ) -> Workspace:
         """The Workspace on the configured database (or ``db``); opened now unless ``open_now`` is
-        False, when its store opens on first use (the board's first frame, the fast reads)."""
+        False, when its store opens on first use (the board's first frame, the fast reads). Only
+        with ``create`` (the commands that make a portfolio: init, import, add, the board) may a
+        new database file be made; it is said once, on standard error."""
         if self._workspace is None or db is not None or community is not None:
             from storage.workspace import Workspace
 
@@ -62,10 +74,30 @@ class Context:
                 community if community is not None else self.community,
                 actor=self.settings.user.name,
                 clock=clock_from_env(),
+                create=create,
             )
+        elif create and not self._workspace.is_open:
+            self._workspace.may_create = True
         if open_now:
             self._workspace.store  # noqa: B018  (opening the store here reports a bad database now)
+            if say:
+                self.say_created()
         return self._workspace
+
+    def discard_if_new(self) -> None:
+        """Delete the database this run made, when nothing was stored in it (see the door's
+        ``Workspace.discard_if_new``); the next use makes it again."""
+        if self._workspace is not None and self._workspace.discard_if_new():
+            self._workspace = None
+
+    def say_created(self) -> None:
+        """Tell once, on standard error, that a new database was made, and where."""
+        ws = self._workspace
+        if ws is not None and ws.created and not self._said_created and not self.quiet:
+            import click
+
+            self._said_created = True
+            click.echo(_("cycles: created a new database: {url}").format(url=ws.store.url), err=True)
 
     def close(self) -> None:
         if self._workspace is not None:

@@ -16,11 +16,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from cycles.kinds import Phase, Status
+from storage.schema.location import sqlite_path as sqlite_file
 from storage.schema.revision import HEAD
 
 if TYPE_CHECKING:  # the models (pydantic) are imported by what needs them, not by the first frame
@@ -28,17 +27,6 @@ if TYPE_CHECKING:  # the models (pydantic) are imported by what needs them, not 
     from cycles.repository import CycleFilter
 
 from storage.direct.queries import COLUMNS, summary_query
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///path`` URL (no driver, no query), else None."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or "?" in url:
-        return None
-    path = unquote(url[len(prefix) :])
-    if not path or path == ":memory:":
-        return None
-    return Path(path)
 
 
 def _connect(url: str) -> sqlite3.Connection | None:

@@ -41,8 +41,8 @@ def display(url: URL | str) -> str:
 
 
 def _create_private_file(path: Path) -> None:
-    """Create the database file readable by its owner only; WAL and SHM files inherit the mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create the database file readable by its owner only; WAL and SHM files inherit the mode.
+    Its folder exists (``storage.schema.location.prepare_folder``)."""
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)

@@ -58,6 +58,10 @@ class SqlCycleRepository:
     def exists(self, key: str) -> bool:
         return self.session.execute(select(C.id).where(C.key == key)).first() is not None
 
+    def exists_any(self) -> bool:
+        """Whether any cycle is stored."""
+        return self.session.execute(select(C.id).limit(1)).first() is not None
+
     def free_key(self, base: str) -> str:
         """``base``, or the first of ``base-2``, ``base-3``, ... that no cycle has."""
         if not self.exists(base):

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from cycles.errors import StorageError
 from storage.schema.engine import WRITE, display, make_engine, parse_url
-from storage.schema.location import default_url
+from storage.schema.location import default_url, missing, prepare_folder
 from storage.schema.migrate import ensure_schema
 from storage.units.repository import SqlCycleRepository
 
@@ -32,14 +32,22 @@ MAX_ATTEMPTS = 40  # with the capped back-off: about 5 s of waiting at most
 class Store:
     """A database opened and migrated to the newest schema."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, created: bool = False) -> None:
         self.engine = engine
         self.backend = engine.url.get_backend_name()
+        self.created = created  # this open made the SQLite file
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
-        """Open ``url`` (the embedded SQLite default when None) and bring its schema up to date."""
-        parsed = parse_url(url or default_url())
+    def open(cls, url: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
+        """Open ``url`` (the embedded SQLite default when None) and bring its schema up to date.
+        A SQLite file that does not exist is made only with ``create``, in a folder that exists
+        (the default data folder is made)."""
+        url = url or default_url()
+        if not create and (error := missing(url)) is not None:
+            raise error
+        prepare_folder(url)
+        made = missing(url) is not None
+        parsed = parse_url(url)
         engine = make_engine(parsed)
         if migrate:
             try:
@@ -47,7 +55,7 @@ class Store:
             except StorageError:
                 engine.dispose()
                 raise
-        return cls(engine)
+        return cls(engine, created=made)
 
     @property
     def url(self) -> str:

@@ -4,6 +4,7 @@ exactly as it was."""
 from __future__ import annotations
 
 import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -137,8 +138,64 @@ def test_an_unreachable_database_is_one_line_without_the_password(cli: Cli, url:
 def test_an_unwritable_database_location_is_one_line(cli: Cli, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    error = cli("--db", f"sqlite:///{blocker}/sub/cycles.db", "list", db=False)
+    error = cli("--db", f"sqlite:///{blocker}/sub/cycles.db", "init", db=False)
     assert error.exit_code == 1
     assert error.stderr == (
-        f"cycles: error: cannot create the database file {blocker}/sub/cycles.db: Not a directory\n"
+        f"cycles: error: the folder {blocker}/sub does not exist; create it first, or give another --db\n"
     )
+
+
+def test_a_read_on_a_mistyped_path_makes_nothing(cli: Cli, tmp_path: Path) -> None:
+    """A typo in --db reads as an error that names the path, never as an empty portfolio."""
+    for command in (
+        ["list"],
+        ["show", "x"],
+        ["export", "--out", str(tmp_path / "e.json")],
+        ["note", "x", "hi"],
+    ):
+        missing = tmp_path / "typo.db"
+        error = cli("--db", f"sqlite:///{missing}", *command, db=False)
+        assert error.exit_code == 1, command
+        assert error.stderr.startswith(f"cycles: error: no database at {missing}; nothing was created"), (
+            command
+        )
+        assert not missing.exists(), command
+    nowhere = tmp_path / "no" / "such" / "dir" / "x.db"
+    error = cli("--db", f"sqlite:///{nowhere}", "list", db=False)
+    assert error.exit_code == 1 and f"no database at {nowhere}" in error.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_dry_run_makes_no_database(cli: Cli, tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE
+
+    target = tmp_path / "fresh.db"
+    result = cli("--db", f"sqlite:///{target}", "import", "--dry-run", str(EXAMPLE), db=False)
+    assert result.exit_code == 0, result.output
+    assert "valid; would import" in result.stdout
+    assert not target.exists()
+
+
+def test_the_commands_that_make_a_database_say_so_once(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "new.db"
+    first = cli("--db", f"sqlite:///{target}", "init", db=False)
+    assert first.exit_code == 0 and target.is_file()
+    assert first.stderr == f"cycles: created a new database: sqlite:///{target}\n"
+    again = cli("--db", f"sqlite:///{target}", "init", db=False)
+    assert again.exit_code == 0 and again.stderr == ""
+    other = tmp_path / "added.db"
+    added = cli("--db", f"sqlite:///{other}", "add", "Tasting", "--type", "event", db=False)
+    assert added.exit_code == 0 and added.stderr.count("created a new database") == 1
+
+
+def test_the_default_data_folder_is_made_private(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "config.toml"
+    config.write_text("", "utf-8")
+    result = cli("init", db=False, env={"CYCLES_CONFIG": str(config), "XDG_DATA_HOME": str(tmp_path / "xdg")})
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "xdg" / "learning-cycles"
+    assert (folder / "cycles.db").is_file()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -107,6 +107,7 @@ def test_the_sqlite_file_and_its_wal_are_readable_by_the_owner_only(
     tmp_path: Path, community: Community, clock: object
 ) -> None:
     path = tmp_path / "data" / "cycles.db"
+    path.parent.mkdir()
     old = os.umask(0o022)
     try:
         opened = Store.open(f"sqlite:///{path}")

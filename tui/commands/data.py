@@ -32,7 +32,7 @@ def open_board(context: Context, workspace: Workspace | None = None) -> None:
     from tui.app import make_app
 
     if workspace is None:
-        workspace = context.workspace(open_now=False)
+        workspace = context.workspace(open_now=False, create=True)
     app = make_app(workspace, context.settings, first_read=first)
     app.run()
     if workspace.error is not None:
@@ -54,7 +54,7 @@ def load_file(workspace: Workspace, path: Path, *, dry_run: bool = False) -> Cou
 def changes(workspace: Workspace, data: Portfolio) -> tuple[dict[str, int], list[str]]:
     """What importing ``data`` would add, and the keys already in the database (which make the
     import refuse, since it only adds)."""
-    return data.counts(), workspace.taken_keys(data.keys)
+    return data.counts(), workspace.taken_keys(data.keys) if workspace.exists() else []
 
 
 def _import_export_file(context: Context, file: Path, *, quiet: bool) -> tuple[int, Counter[str], int] | None:
@@ -71,12 +71,16 @@ def _import_export_file(context: Context, file: Path, *, quiet: bool) -> tuple[i
     try:
         with Steps(2, quiet=quiet) as steps:
             steps.step(_("Reading and checking {file}").format(file=file))
-            workspace = context.workspace()
+            workspace = context.workspace(create=True, say=False)
             steps.step(_("Storing {n} cycles").format(n=started.count() or "?"))
             done = workspace.import_started(started)
     finally:
         started.close()
-    return None if done is None else (done.cycles, done.scales, done.links)
+    if done is None:  # refused: the import as usual says why, and makes no database for it
+        context.discard_if_new()
+        return None
+    context.say_created()
+    return done.cycles, done.scales, done.links
 
 
 def _say_imported(file: Path, done: tuple[int, Counter[str], int], *, quiet: bool) -> None:
@@ -93,7 +97,7 @@ def register(main: click.Group) -> None:
     @click.pass_obj
     def init(context: Context) -> None:
         """Create the database, or bring its schema up to date."""
-        workspace = context.workspace()
+        workspace = context.workspace(create=True)
         click.echo(_("Database ready: {url}").format(url=workspace.store.url))
 
     @main.command("import")
@@ -107,10 +111,12 @@ def register(main: click.Group) -> None:
         from cycles.errors import CyclesError
         from tui.commands.export import Steps, bulk
 
+        context.quiet = quiet
         if if_empty:
             from cycles.repository import CycleFilter
 
-            if context.workspace().list(CycleFilter(include_ended=True)):
+            existing = context.workspace(open_now=False)
+            if existing.exists() and existing.list(CycleFilter(include_ended=True)):
                 click.echo(_("The database already holds cycles; nothing imported."))
                 return
         if not dry_run:
@@ -121,7 +127,8 @@ def register(main: click.Group) -> None:
                 return
         from storage.workspace import read_portfolio
 
-        workspace = context.workspace()
+        # The file is read and checked first: a file refused, or a dry run, makes no database.
+        workspace = context.workspace(open_now=False)
         with Steps(1 if dry_run else 2, quiet=quiet) as steps, bulk():
             steps.step(_("Reading and checking {file}").format(file=file))
             data = read_portfolio(file, workspace.community)
@@ -129,7 +136,7 @@ def register(main: click.Group) -> None:
                 added, taken = changes(workspace, data)
             else:
                 steps.step(_("Storing {n} cycles").format(n=len(data.entries)))
-                workspace.import_portfolio(data)
+                context.workspace(create=True).import_portfolio(data)
         counts = data.scales()
         total = len(data.entries)
         scales = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
@@ -159,7 +166,7 @@ def register(main: click.Group) -> None:
         """Open the board on a fresh temporary database with SPARK's example portfolio."""
         folder = Path(tempfile.mkdtemp(prefix="cycles-demo-"))
         url = f"sqlite:///{folder / 'demo.db'}"
-        workspace = context.workspace(url)
+        workspace = context.workspace(url, create=True)
         load_file(workspace, example_path())
         if no_board:
             click.echo(_("Demo database: {url}").format(url=workspace.store.url))

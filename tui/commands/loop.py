@@ -58,7 +58,7 @@ def register(main: click.Group) -> None:
         description: str,
     ) -> None:
         """Add a cycle; it opens at iteration 1, collect."""
-        cycle = context.workspace().create(
+        cycle = context.workspace(create=True).create(
             name=name,
             activity_type=activity_type,
             key=key,
