@@ -130,3 +130,34 @@ def test_an_unknown_funding_type_is_refused_with_the_known_ones(sqlite_url: str,
     )
     assert result.exit_code == 1
     assert "unknown activity type 'subsidy'" in result.stderr and "grant" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("due", "alarm"),
+    [
+        (date(2026, 3, 29), datetime(2026, 3, 29, 6, 30, tzinfo=UTC)),  # the spring change: CEST
+        (date(2026, 10, 25), datetime(2026, 10, 25, 7, 30, tzinfo=UTC)),  # the autumn change: CET
+        (date(2026, 3, 28), datetime(2026, 3, 28, 7, 30, tzinfo=UTC)),  # the day before: CET
+    ],
+)
+def test_calendar_alarms_at_the_communitys_reminder_time_across_dst(
+    sqlite_url: str, foodlab: Community, tmp_path: Path, due: date, alarm: datetime
+) -> None:
+    """FoodLab reminds at 08:30 in Europe/Amsterdam: the alarm is that instant, whatever zone the
+    calendar that reads it is in."""
+    from icalendar import Calendar
+
+    clock = FrozenClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    store = Store.open(sqlite_url)
+    try:
+        ws = Workspace(store, foodlab, actor="Femke", clock=clock)
+        ws.create(name="Tasting", activity_type="chef-tasting", key="tasting")
+        ws.edit("tasting", cadence_days=(due - date(2026, 1, 5)).days)
+        assert ws.get("tasting").current.due_on == due
+        ws.export("ics", tmp_path / "e.ics")
+    finally:
+        store.close()
+    (event,) = Calendar.from_ical((tmp_path / "e.ics").read_bytes()).walk("VEVENT")
+    (valarm,) = event.walk("VALARM")
+    assert valarm.decoded("TRIGGER") == alarm
+    assert f"TRIGGER;VALUE=DATE-TIME:{alarm:%Y%m%dT%H%M%SZ}" in valarm.to_ical().decode()

@@ -2,7 +2,8 @@
 
 One all-day VEVENT per open evaluation: each active cycle whose current iteration is still at
 collect or run, on the day its evaluation is due (overdue ones included, on their past day). Each
-has a VALARM at the community's reminder time on that day. UIDs are stable
+has a VALARM at the community's reminder time on that day in the community's zone, given as an
+absolute instant, so that it is right on DST days and in a calendar set to another zone. UIDs are stable
 (``<cycle>.<iteration>.evaluation@<community>.learning-cycles``), so importing a newer export
 updates the events instead of doubling them; a cycle's next iteration gets a new UID.
 """
@@ -16,14 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from icalendar import Alarm, Calendar, Event
 
+from cycles.cadence import at_local
 from cycles.i18n import _
 from storage.formats.safety import write_atomic
-from storage.reading.export import read_document
-from storage.reading.rows import ALL, Reader, Selection
 
 if TYPE_CHECKING:
     from cycles.community import Community
-    from storage.units.store import Store
 
 
 def calendar(doc: dict[str, Any], community: Community, *, now: datetime, lang: str = "en") -> Calendar:
@@ -33,9 +32,7 @@ def calendar(doc: dict[str, Any], community: Community, *, now: datetime, lang: 
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", _("{community}: evaluations").format(community=community.name))
     domain = re.sub(r"[^a-z0-9]+", "-", community.name.lower()).strip("-") or "community"
-    reminder = timedelta(
-        hours=community.community.reminder_time.hour, minutes=community.community.reminder_time.minute
-    )
+    reminder, zone = community.community.reminder_time, community.zone
     for c in doc["cycles"]:
         last = c["iterations"][-1]
         if "evaluation" in last or "decision" in last:
@@ -61,7 +58,10 @@ def calendar(doc: dict[str, Any], community: Community, *, now: datetime, lang: 
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
-        alarm.add("trigger", reminder)  # after the all-day start: the reminder time that day
+        # An instant (UTC), not an offset from the all-day start: calendars disagree on when an
+        # offset falls on a DST day, and would place it in the viewer's zone, not the community's.
+        # RFC 5545 3.8.6.3: an absolute trigger says VALUE=DATE-TIME and is in UTC.
+        alarm.add("trigger", at_local(due, reminder, zone), parameters={"VALUE": "DATE-TIME"})
         event.add_component(alarm)
         cal.add_component(event)
     return cal
@@ -72,16 +72,3 @@ def write(doc: dict[str, Any], community: Community, path: Path, *, now: datetim
     data = cal.to_ical()
     write_atomic(path, lambda fh: fh.write(data), binary=True)
     return len(cal.walk("VEVENT"))
-
-
-def export(
-    store: Reader | Store,
-    community: Community,
-    path: Path,
-    selection: Selection = ALL,
-    *,
-    now: datetime,
-    lang: str = "en",
-) -> dict[str, int]:
-    doc = read_document(store, community.name, selection, history=False)
-    return {"evaluations": write(doc, community, path, now=now, lang=lang)}

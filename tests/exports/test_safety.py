@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storage.exports import documents, table_pieces
-from storage.formats import calendar_ics, portfolio_csv, portfolio_json, review_html, safety
+from storage.formats import portfolio_csv, portfolio_json, review_html, safety
 from storage.formats.safety import neutralise, restore
 
 
@@ -113,7 +113,7 @@ def test_exports_are_readable_by_the_owner_only(filled, out: Path) -> None:
         table_pieces.export_csv(filled.store, filled.community, out / "p.zip")
         table_pieces.export_csv(filled.store, filled.community, out / "dir")
         table_pieces.export_xlsx(filled.store, filled.community, out / "p.xlsx")
-        calendar_ics.export(filled.store, filled.community, out / "p.ics", now=filled.now())
+        filled.export("ics", out / "p.ics")
         from cycles import review
         from storage.reading.review_read import read_review_records
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from icalendar import Calendar
 from openpyxl import load_workbook
 
 from storage.exports import table_pieces
-from storage.formats import calendar_ics, portfolio_xlsx
+from storage.formats import portfolio_xlsx
 from storage.formats.tabular import COLUMNS
 
 
@@ -50,10 +50,10 @@ def test_xlsx_replaces_characters_xml_cannot_hold() -> None:
 
 
 def test_ics_has_an_event_with_alarm_per_open_evaluation(filled, out: Path) -> None:
-    n = calendar_ics.export(filled.store, filled.community, out / "e.ics", now=filled.now())
+    n = filled.export("ics", out / "e.ics")
     cal = Calendar.from_ical((out / "e.ics").read_bytes())
     events = cal.walk("VEVENT")
-    assert n["evaluations"] == len(events) == 4  # sat-brabant is evaluated, awaiting its decision
+    assert n["dates"] == len(events) == 4  # sat-brabant is evaluated, awaiting its decision
     by_uid = {str(e["UID"]): e for e in events}
     coffee = by_uid["opencoffee.1.evaluation@spark.learning-cycles"]
     assert coffee.decoded("DTSTART") == date(2026, 7, 13)  # overdue, still open
@@ -61,15 +61,16 @@ def test_ics_has_an_event_with_alarm_per_open_evaluation(filled, out: Path) -> N
     assert "Opencoffee" in str(coffee["SUMMARY"])
     alarms = coffee.walk("VALARM")
     assert len(alarms) == 1 and str(alarms[0]["ACTION"]) == "DISPLAY"
-    assert alarms[0].decoded("TRIGGER") == timedelta(hours=9)
+    # at 09:00 in the community's zone on the due day, as an instant (CEST in July: 07:00 UTC)
+    assert alarms[0].decoded("TRIGGER") == datetime(2026, 7, 13, 7, 0, tzinfo=UTC)
     # decided, evaluated or ended cycles have no open evaluation
     assert not any(uid.startswith(("nano-ai.", "fund-subsidy.", "fund-project.", "sat-")) for uid in by_uid)
 
 
 def test_ics_uids_are_stable(filled, out: Path) -> None:
-    calendar_ics.export(filled.store, filled.community, out / "a.ics", now=filled.now())
+    filled.export("ics", out / "a.ics")
     filled.clock.advance(days=1)
-    calendar_ics.export(filled.store, filled.community, out / "b.ics", now=filled.now())
+    filled.export("ics", out / "b.ics")
     uids = [
         sorted(str(e["UID"]) for e in Calendar.from_ical(p.read_bytes()).walk("VEVENT"))
         for p in (out / "a.ics", out / "b.ics")
