@@ -235,6 +235,26 @@ class ReminderStore:
 
         return self.store.write(work)
 
+    def waiting(self, owed: Sequence[tuple[Candidate, Reminder]], now: datetime) -> int:
+        """How many of ``owed`` wait for the retry of a failed delivery (released, unsent, their
+        back-off not over at ``now``)."""
+        if not owed:
+            return 0
+        wanted = {ident(r) for _, r in owed}
+        count = 0
+        with self.store.read() as repo:
+            for chunk in chunks(sorted({c.key for c, _ in owed}), 500):
+                rows = repo.session.execute(
+                    select(R.cycle, R.iteration, R.due_on, R.occurrence).where(
+                        R.cycle.in_(chunk),
+                        R.claimed_by.is_(None),
+                        R.sent_at.is_(None),
+                        R.lease_until > now,
+                    )
+                )
+                count += sum(1 for row in rows if tuple(row) in wanted)
+        return count
+
     def mark_sent(self, claims: Iterable[Claim], now: datetime, channels: dict[int, str]) -> int:
         """Mark delivered claims sent and move each cycle's state past them; returns how many were
         still held (a claim another process took over after the lease is left to it)."""

@@ -53,7 +53,30 @@ def ensure_schema(engine: Engine) -> None:
         raise StorageError(f"cannot open the database {display(engine.url)}: {_first(exc)}") from exc
     if revision == HEAD:
         return
+    if revision is not None and revision not in known_revisions():
+        raise StorageError(newer(display(engine.url), revision))
     upgrade(engine)
+
+
+def known_revisions() -> set[str]:
+    """The schema revisions this version ships (each migration file starts with its id)."""
+    return {path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+def newer(where: str, revision: str) -> str:
+    """Why a database whose schema is newer than this version's cannot be used, and what to do."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cycles.i18n import _
+
+    try:
+        ours = version("learning-cycles")
+    except PackageNotFoundError:  # pragma: no cover - run from a checkout that is not installed
+        ours = "?"
+    return _(
+        "{where} was made by a newer version of Learning Cycles (schema {revision}; this version, "
+        "{ours}, reads schemas up to {head}): upgrade Learning Cycles to use it; nothing was changed"
+    ).format(where=where, revision=revision, ours=ours, head=HEAD)
 
 
 def _first(exc: BaseException) -> str:

@@ -88,9 +88,14 @@ def test_list_snooze_and_ack(db: str, env: dict[str, str], smtp: SmtpServer) -> 
 def test_a_failed_delivery_is_reported_and_listed(db: str, env: dict[str, str], smtp: SmtpServer) -> None:
     smtp.mailbox.refuse = True
     code, out, err = cycles(db, env, "remind", "--once")
-    assert code == 0 and "Reminders: 0 sent, 2 failed" in out and "SMTP 554" in err
+    # exit 3 tells cron and systemd that a delivery failed (it is retried later)
+    assert code == 3 and "Reminders: 0 sent, 2 failed" in out and "SMTP 554" in err
     code, out, _ = cycles(db, env, "remind", "list", "--json")
     assert {r["status"] for r in json.loads(out)} == {"retrying"}
+    # a sweep before the retry is due: retries waiting, not "another process", and nothing failed now
+    code, out, _ = cycles(db, env, "remind", "--once")
+    assert code == 0
+    assert "0 sent, 0 failed (retried later), 2 waiting to be retried, 0 handled by another process" in out
 
 
 def test_the_service_sweeps_at_start_and_stops_on_sigterm(

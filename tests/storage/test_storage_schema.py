@@ -184,3 +184,15 @@ def test_a_clock_is_only_read_through_the_workspace(store: Store, community: Com
     assert cycle.created_at == instant
     assert ws.get(cycle.key).created_at == instant
     assert ws.get(cycle.key).created_at.utcoffset() is not None
+
+
+def test_a_database_from_a_newer_version_says_so(db_url: str, store: Store, community: Community) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    store.close()
+    with pytest.raises(StorageError) as refused:
+        Store.open(db_url)
+    message = str(refused.value)
+    assert "was made by a newer version of Learning Cycles (schema 9999" in message
+    assert f"reads schemas up to {migrate.HEAD}" in message and "nothing was changed" in message
+    assert "Can't locate revision" not in message

@@ -35,6 +35,9 @@ def _kind(kind: str, occurrence: int) -> str:
     return f"{label} +{occurrence}" if occurrence > 0 else label
 
 
+DELIVERY_FAILED = 3  # `remind --once`: a reminder could not be delivered (1: any other error)
+
+
 def echo_report(report: SweepReport, *, quiet_when_idle: bool = False) -> None:
     sent, failed, it = _("sent"), _("failed"), _("it.")
     for d in report.sent:
@@ -48,8 +51,14 @@ def echo_report(report: SweepReport, *, quiet_when_idle: bool = False) -> None:
         return
     click.echo(
         _(
-            "Reminders: {sent} sent, {failed} failed (retried later), {other} handled by another process."
-        ).format(sent=len(report.sent), failed=len(report.failed), other=report.taken_elsewhere)
+            "Reminders: {sent} sent, {failed} failed (retried later), {retrying} waiting to be retried, "
+            "{other} handled by another process."
+        ).format(
+            sent=len(report.sent),
+            failed=len(report.failed),
+            retrying=report.retrying,
+            other=report.taken_elsewhere,
+        )
     )
 
 
@@ -76,7 +85,10 @@ def register(main: click.Group) -> None:
                 err=True,
             )
         if once:
-            echo_report(sweeper.sweep(clock()))
+            report = sweeper.sweep(clock())
+            echo_report(report)
+            if report.failed:  # for cron and systemd: a delivery failed (it is retried later)
+                ctx.exit(DELIVERY_FAILED)
             return
         from tui.reminders.schedule import serve
 

@@ -56,12 +56,13 @@ class SweepReport:
     owed: int = 0  # owed and not yet handled when the sweep looked
     sent: list[Delivered] = field(default_factory=list)
     failed: list[tuple[Candidate, Reminder, str]] = field(default_factory=list)
+    retrying: int = 0  # owed, waiting for the retry of an earlier failed delivery
     seconds: float = 0.0
 
     @property
     def taken_elsewhere(self) -> int:
         """Owed reminders another process held or had sent."""
-        return self.owed - len(self.sent) - len(self.failed)
+        return self.owed - len(self.sent) - len(self.failed) - self.retrying
 
 
 class Sweeper:
@@ -102,7 +103,10 @@ class Sweeper:
         token = new_token()
         try:
             for start in range(0, len(owed), CHUNK):
-                claims = self.reminders.claim(owed[start : start + CHUNK], now, token)
+                part = owed[start : start + CHUNK]
+                claims = self.reminders.claim(part, now, token)
+                if len(claims) < len(part):  # the rest: another process's, or waiting to be retried
+                    report.retrying += self.reminders.waiting(part, now)
                 self._deliver(claims, now, report)
         finally:
             if self.email is not None:
