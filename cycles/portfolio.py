@@ -101,14 +101,40 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _yaml_tree(text: str) -> tuple[Any, Any]:
+def _yaml_tree(text: str, where: str) -> tuple[Any, Any]:
     loader = _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_duplicate_keys(node, where)
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
     return data, node
+
+
+def _refuse_duplicate_keys(root: Any, where: str) -> None:
+    """A key twice in one mapping: YAML would keep the last silently; refused with its path and
+    both lines. The tree is walked without recursion (it may be deep)."""
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                line = key.start_mark.line + 1
+                if name is not None and name in seen:
+                    at = f"{path}.{name}" if path else name
+                    raise ImportFileError(
+                        f"{where}:{line}: {at}: the key {name!r} appears twice in one mapping "
+                        f"(lines {seen[name]} and {line})"
+                    )
+                if name is not None:
+                    seen[name] = line
+                stack.append((value, f"{path}.{name}" if path else str(name)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}.{i}") for i, item in enumerate(node.value))
 
 
 def _line_of(node: Any, loc: tuple[int | str, ...]) -> int | None:
@@ -153,7 +179,9 @@ def read(path: Path, community: Community) -> Portfolio:
     raw = _read_bytes(path)
     where = str(path)
     try:
-        data, node = _yaml_tree(raw.decode("utf-8"))
+        data, node = _yaml_tree(raw.decode("utf-8"), where)
+    except RecursionError as exc:
+        raise ImportFileError(f"{where}: not valid YAML: nested too deeply") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f":{mark.line + 1}" if mark is not None else ""

@@ -343,3 +343,33 @@ def test_yaml_json_and_python_data_give_the_same_portfolio(tmp_path: Path, commu
     assert from_yaml.cycles == from_json.cycles == from_data.cycles
     assert from_yaml.links == from_json.links == from_data.links
     assert from_yaml.counts() == from_json.counts() == from_data.counts()
+
+
+def test_a_key_twice_in_one_yaml_mapping_is_refused_with_its_path_and_both_lines(
+    tmp_path: Path, community: Community
+) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "version: 1\n"
+        "cycles:\n"
+        "  - key: a\n"
+        "    name: first\n"
+        "    type: event\n"
+        "    name: second\n"
+        "    iterations: [{opened: '2026-01-05'}]\n",
+        "utf-8",
+    )
+    with pytest.raises(ImportFileError) as refused:
+        portfolio.read(path, community)
+    assert str(refused.value) == (
+        f"{path}:6: cycles.0.name: the key 'name' appears twice in one mapping (lines 4 and 6)"
+    )
+
+
+def test_yaml_nested_deeper_than_any_portfolio_is_one_clear_line(
+    tmp_path: Path, community: Community
+) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    with pytest.raises(ImportFileError, match=r"deep\.yaml: not valid YAML: nested too deeply"):
+        portfolio.read(path, community)
