@@ -221,3 +221,49 @@ async def test_a_refused_action_is_a_clear_notification(app: CyclesApp, other: W
         messages = [n.message for n in app._notifications]
         assert any("already linked" in m for m in messages)
     assert len(other.links("nano-directors")) == 1
+
+
+async def test_the_drop_dialog_says_its_keys_and_every_way_out_is_visible(
+    app: CyclesApp, other: Workspace
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "showcase-boschveld")
+
+        async def ask() -> ConfirmScreen:
+            await press(pilot, "d")
+            await press(pilot, "down", "down", "space", "tab")
+            await type_text(pilot, "No partner for a next batch")
+            await press(pilot, "ctrl+s")
+            assert isinstance(app.screen, ConfirmScreen)
+            return app.screen
+
+        dialog = await ask()
+        keys = str(dialog.query_one("#confirm-keys").render())
+        assert "y: drop" in keys and "n or Esc: cancel" in keys
+        assert app.focused is not None and app.focused.id == "no"  # Enter alone never drops
+        await press(pilot, "enter")
+        assert other.get("showcase-boschveld").status is Status.ACTIVE
+        assert any("Not dropped" in n.message for n in app._notifications)  # cancelling is said
+
+        dialog = await ask()
+        await press(pilot, "left")  # the arrow keys reach Drop
+        assert app.focused is not None and app.focused.id == "yes"
+        await press(pilot, "enter")
+        assert other.get("showcase-boschveld").status is Status.DROPPED
+
+
+async def test_an_action_the_cycle_does_not_allow_now_says_why(app: CyclesApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "visit-kuijpers")  # at collect
+        await press(pilot, "v")
+        assert app.screen is app.board  # nothing opened
+        said = [n.message for n in app._notifications]
+        assert said[-1] == (
+            "Company visit Kuijpers is at collect: evaluate comes after the run has started (press s)."
+        )
+        await press(pilot, "d")
+        said = [n.message for n in app._notifications]
+        assert said[-1].startswith("Company visit Kuijpers is at collect: decide is not possible now.")
+        assert said[-1].endswith("Possible now: collect (c), start (s), edit (e), link (l).")

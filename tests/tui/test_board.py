@@ -116,6 +116,20 @@ async def test_search_filters_as_you_type(app: CyclesApp) -> None:
         assert app.screen.__class__.__name__ == "EditForm"
 
 
+async def test_escape_in_the_search_field_clears_the_search(app: CyclesApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "funding")
+        await settle(pilot)
+        model = app.board.model
+        assert model is not None and model.shown == 2
+        await press(pilot, "escape")
+        assert isinstance(app.focused, BoardView)
+        assert app.board.query_one("#search", Input).value == ""
+        assert model.filters.text == "" and model.shown == 13
+
+
 async def test_filter_form_and_sort_and_ended(app: CyclesApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

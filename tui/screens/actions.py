@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import work
+from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -25,7 +25,7 @@ from cycles.errors import CyclesError
 from cycles.i18n import N_, _
 from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Phase, Status
 from tui.messages import ActionFailed, ConflictDetected, CycleChanged, CycleFetched
-from tui.widgets.keys import translate_bindings
+from tui.widgets.keys import key_for, translate_bindings
 from tui.writes import Write
 
 if TYPE_CHECKING:
@@ -73,6 +73,37 @@ class _Standing:
 def allowed(summary: CycleSummary) -> list[str]:
     standing = _Standing(summary.status is Status.ACTIVE, summary.phase)
     return loop.allowed_actions(cast(Cycle, standing))
+
+
+# What each loop action is called where a sentence names it (the keys' own words).
+ACTION_WORDS = {
+    "edit": N_("edit"),
+    "collect": N_("collect"),
+    "start": N_("start"),
+    "note": N_("note"),
+    "evaluate": N_("evaluate"),
+    "decide": N_("decide"),
+    "link": N_("link"),
+}
+
+
+def why_not_now(action: str, summary: CycleSummary, key_of: Callable[[str], str]) -> str:
+    """Why ``action`` is not possible on the cycle now, and what is (``key_of``: an action's key)."""
+    from tui.labels import phase_label, status_label
+
+    word = _(ACTION_WORDS.get(action, action))
+    if summary.status is not Status.ACTIVE:
+        return _("{name} is {status}: its history is kept, but it can no longer be changed.").format(
+            name=summary.name, status=status_label(summary.status.value)
+        )
+    if action in ("note", "evaluate") and summary.phase is Phase.COLLECT:
+        return _("{name} is at collect: {action} comes after the run has started (press {start}).").format(
+            name=summary.name, action=word, start=key_of("start")
+        )
+    now = [f"{_(ACTION_WORDS[a])} ({key_of(a)})" for a in allowed(summary) if a in ACTION_WORDS]
+    return _("{name} is at {phase}: {action} is not possible now. Possible now: {allowed}.").format(
+        name=summary.name, phase=phase_label(summary.phase.value), action=word, allowed=", ".join(now)
+    )
 
 
 class ActionsScreen(Screen[None]):
@@ -136,6 +167,20 @@ class ActionsScreen(Screen[None]):
         if action == "undo":
             return True if self.selected() is not None else None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A loop action's key on a cycle whose state does not allow it (its binding is greyed out,
+        so the key reaches here): say why, instead of doing nothing."""
+        actions = [
+            b.action for b in self._bindings.key_to_bindings.get(event.key, ()) if b.action in LOOP_ACTIONS
+        ]
+        s = self.selected()
+        if not actions or s is None or actions[0] in allowed(s):
+            return
+        event.stop()
+        nodes = [self, self.app]
+        text = why_not_now(actions[0], s, lambda a: key_for(nodes, f"board.{a}"))
+        self.app.notify(text, title=_("Not now"), severity="warning", timeout=8, markup=False)
 
     def selection_changed(self) -> None:
         """Refresh the footer when the set of allowed actions changed (not on every move)."""
@@ -259,6 +304,10 @@ class ActionsScreen(Screen[None]):
                     if yes:
                         self.ctx.board.show_decided(cycle, kind, why)  # undone if refused
                         self.act("decide", key, call, seen=version)
+                    else:
+                        self.app.notify(
+                            _("Not dropped: {name} stays as it was.").format(name=cycle.name), markup=False
+                        )
 
                 self.app.push_screen(ConfirmScreen(question, _("Drop")), confirmed)
                 return

@@ -342,8 +342,11 @@ class BoardScreen(ActionsScreen):
         self.ctx.action_inbox()
 
     def key_escape(self) -> None:
+        """Escape in the search field clears the search (and its filter) and goes back to the
+        cards."""
         search = self.query_one("#search", Input)
         if search.has_focus:
+            search.value = ""
             self.view.focus()
 
     # -- the example -------------------------------------------------------------------------

@@ -20,6 +20,8 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", N_("no"), id="confirm.no"),
         Binding("y", "answer(True)", N_("yes"), id="confirm.yes"),
+        Binding("left,shift+tab", "app.focus_previous", show=False),
+        Binding("right,tab", "app.focus_next", show=False),
     ]
 
     def __init__(self, question: str, yes: str) -> None:
@@ -31,11 +33,17 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield Static(self.question, id="confirm-question", markup=False)
+            yield Static(
+                _("y: {yes} · n or Esc: cancel · ←/→ and Enter: choose").format(yes=self.yes.lower()),
+                id="confirm-keys",
+                markup=False,
+            )
             with Horizontal(id="confirm-buttons"):
-                yield Button(self.yes, id="yes", variant="error")
-                yield Button(_("Cancel"), id="no")
+                yield Button(f"{self.yes} (y)", id="yes", variant="error")
+                yield Button(_("Cancel (n)"), id="no")
 
     def on_mount(self) -> None:
+        # Cancel first: Enter alone never drops; the keys to drop are said above.
         self.query_one("#no", Button).focus()
 
     def action_answer(self, yes: bool) -> None:
