@@ -23,6 +23,7 @@ from storage.files import nothing as _nothing
 
 if TYPE_CHECKING:
     from cycles.community import Community
+    from cycles.lineage import LineStep
     from cycles.model import Change, Cycle, CycleSummary, DecisionKind, Event, Iteration, Link, LinkKind
     from cycles.portfolio import Portfolio
     from cycles.reminders import Policy
@@ -226,6 +227,27 @@ class Workspace:
     def links(self, key: str) -> builtins.list[Link]:
         with self.store.read() as repo:
             return repo.links(key)
+
+    def line(self, key: str) -> builtins.list[LineStep]:
+        """The line of development through ``key``: every ancestor and descendant by other route
+        and spawn, root first (``cycles.lineage``), read in one unit of work."""
+        from cycles import lineage
+
+        with self.store.read() as repo:
+            repo.get(key)  # NotFoundError for an unknown key
+            found: dict[tuple[str, str, str], Link] = {}
+            seen, todo = {key}, [key]
+            while todo:
+                for lk in repo.links(todo.pop()):
+                    if lk.kind not in lineage.LINE_KINDS:
+                        continue
+                    found[(lk.source, lk.target, lk.kind.value)] = lk
+                    for other in (lk.source, lk.target):
+                        if other not in seen:
+                            seen.add(other)
+                            todo.append(other)
+            cycles = {k: repo.get(k) for k in seen}
+        return lineage.line(key, found.values(), cycles)
 
     def detail(self, key: str) -> tuple[Cycle, builtins.list[Link], builtins.list[Event]]:
         """A cycle with its links and history, read in one unit of work."""

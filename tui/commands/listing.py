@@ -11,6 +11,7 @@ from cycles.i18n import _
 from tui.labels import decision_label, due_label, link_label, phase_label, status_label
 
 if TYPE_CHECKING:
+    from cycles.lineage import LineStep
     from cycles.model import Cycle, CycleSummary, Event, Link
     from tui.session import Context
 
@@ -136,19 +137,39 @@ def register(main: click.Group) -> None:
     @click.pass_obj
     def show(context: Context, key: str, as_json: bool) -> None:
         """Show one cycle: its iterations, links and whole history."""
-        cycle, links, events = context.workspace().detail(key)
+        workspace = context.workspace()
+        cycle, links, events = workspace.detail(key)
+        steps = workspace.line(key)
         if as_json:
             data = {
                 "cycle": cycle.model_dump(mode="json"),
                 "links": [lk.model_dump(mode="json") for lk in links],
+                "line": [
+                    {
+                        "key": s.cycle.key,
+                        "name": s.cycle.name,
+                        "depth": s.depth,
+                        "status": s.cycle.status.value,
+                        "relation": s.relation.value if s.relation else None,
+                        "at": s.at.isoformat() if s.at else None,
+                        "why": s.why,
+                    }
+                    for s in steps
+                ],
                 "history": [e.model_dump(mode="json", exclude={"before", "after"}) for e in events],
             }
             click.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return
-        click.echo(render_cycle(context, cycle, links, events))
+        click.echo(render_cycle(context, cycle, links, events, steps))
 
 
-def render_cycle(context: Context, cycle: Cycle, links: list[Link], events: list[Event]) -> str:
+def render_cycle(
+    context: Context,
+    cycle: Cycle,
+    links: list[Link],
+    events: list[Event],
+    steps: list[LineStep] | None = None,
+) -> str:
     from cycles.cadence import due_state
 
     community, lang = context.community, context.settings.language
@@ -207,6 +228,23 @@ def render_cycle(context: Context, cycle: Cycle, links: list[Link], events: list
             lines.append(
                 f"    {_('decision')} {when(d.at)}: {decision_label(d.kind.value)}{target}: {d.rationale}"
             )
+    if steps is not None and len(steps) > 1:
+        lines.append("")
+        lines.append(f"  {_('Line of development')}:")
+        for s in steps:
+            mark = "●" if s.cycle.key == cycle.key else "·"
+            sc = s.cycle
+            state = phase_label(sc.phase.value) if sc.active else status_label(sc.status.value)
+            how = ""
+            if s.relation is not None:
+                made = (
+                    decision_label("route")
+                    if s.relation.value == "route_of"
+                    else link_label(s.relation.value)
+                )
+                day = s.at.astimezone(zone).date().isoformat() if s.at else ""
+                how = f" ← {made} {day}" + (f": {s.why}" if s.why else "")
+            lines.append(f"    {'  ' * s.depth}{mark} {s.cycle.name} [{s.cycle.key}] · {state}{how}")
     if links:
         lines.append("")
         lines.append(f"  {_('Links')}:")

@@ -4,9 +4,10 @@ open the linked cycle) and its history. The loop's actions work here as on the b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -22,16 +23,21 @@ from textual.widgets.option_list import Option
 from cycles.community import Community
 from cycles.errors import CyclesError
 from cycles.i18n import N_, _
+from cycles.lineage import LineStep
 from cycles.model import Cycle, CycleSummary, Event, Link
-from tui.labels import link_label
+from tui.labels import decision_label, link_label
 from tui.messages import ActionFailed, CycleChanged, CycleLoaded
 from tui.screens.actions import ActionsScreen
 from tui.widgets import cycle_detail
+from tui.widgets.fmt import day
 from tui.widgets.footer import Footer
 from tui.widgets.text_lines import Source, TextLines
 
 REUSED = "cycle"  # the name the reused cycle screen is installed under
 SHOW_WAIT = 0.15  # seconds: how long an opened cycle may take to read before "Loading…" shows
+
+
+LINE = "line:"  # the id prefix of the line's entries in the links pane (a cycle may be in both)
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,16 @@ class Prepared:
     iterations: Source
     history: Source
     links: list[tuple[str, str]]  # text, the other cycle's key
+    line: list[tuple[str, str | None]] = field(default_factory=list)  # text, key (None: this one)
 
 
 def prepare(
-    cycle: Cycle, links: list[Link], events: list[Event], community: Community, today: date
+    cycle: Cycle,
+    links: list[Link],
+    events: list[Event],
+    community: Community,
+    today: date,
+    steps: list[LineStep] | None = None,
 ) -> Prepared:
     """The cycle screen's texts (pure: the reading worker makes them, off the UI thread)."""
     zone = community.zone
@@ -70,7 +82,26 @@ def prepare(
         iterations=TextLines.source(Text("\n").join(parts)),
         history=TextLines.source(cycle_detail.history(events, zone)),
         links=shown_links,
+        line=_line(cycle, steps or [], zone),
     )
+
+
+def _line(cycle: Cycle, steps: list[LineStep], zone: ZoneInfo) -> list[tuple[str, str | None]]:
+    """The line of development as the links pane lists it: one entry a cycle, indented by depth,
+    with the decision that made it; empty for a cycle that is a line of its own."""
+    if len(steps) < 2:
+        return []
+    out: list[tuple[str, str | None]] = []
+    for s in steps:
+        this = s.cycle.key == cycle.key
+        how = ""
+        if s.relation is not None and s.at is not None:
+            made = decision_label("route") if s.relation.value == "route_of" else link_label(s.relation.value)
+            how = f"  ({made}, {day(s.at.astimezone(zone).date(), None)})"
+        out.append(
+            (f"{'  ' * s.depth}{'●' if this else '·'} {s.cycle.name}{how}", None if this else s.cycle.key)
+        )
+    return out
 
 
 class CycleScreen(ActionsScreen):
@@ -192,12 +223,13 @@ class CycleScreen(ActionsScreen):
     def load(self) -> None:
         try:
             cycle, links, events = self.ctx.workspace.detail(self.key)
+            steps = self.ctx.workspace.line(self.key)
         except CyclesError as exc:
             self.app.call_from_thread(self._abandon)
             self.app.post_message(ActionFailed("open", self.key, str(exc)))
             return
         # The texts too are made here, off the UI thread; the handler only puts them in place.
-        self._prepared = prepare(cycle, links, events, self.ctx.community, self.ctx.today())
+        self._prepared = prepare(cycle, links, events, self.ctx.community, self.ctx.today(), steps)
         self.post_message(CycleLoaded(cycle, links, events))
 
     def on_cycle_loaded(self, message: CycleLoaded) -> None:
@@ -223,6 +255,11 @@ class CycleScreen(ActionsScreen):
         options = self.query_one("#links", OptionList)
         options.clear_options()
         options.add_options([Option(text, id=other) for text, other in texts.links])
+        if texts.line:
+            options.add_option(Option(_("Line of development"), disabled=True))
+            options.add_options(
+                [Option(text, id=f"{LINE}{key or ''}", disabled=key is None) for text, key in texts.line]
+            )
         if links:
             options.highlighted = 0
         else:
@@ -256,7 +293,7 @@ class CycleScreen(ActionsScreen):
     @on(OptionList.OptionSelected, "#links")
     def _follow(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.ctx.open_cycle(event.option.id)
+            self.ctx.open_cycle(event.option.id.removeprefix(LINE))
 
     def action_back(self) -> None:
         self.dismiss()
