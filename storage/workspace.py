@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cycles.errors import ConflictError, CyclesError, TransitionError
+from cycles.errors import ConflictError, CyclesError, NotFoundError, TransitionError
 from cycles.i18n import _
 from cycles.kinds import local_date
 from storage.files import EXPORT_FORMATS, REVIEW_FORMATS, Step, read_portfolio, start_import
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cycles.repository import CycleFilter
     from cycles.review import Period, Review
     from storage.direct.fastread import Counts, Rows
+    from storage.direct.watch import Changes, Watch
     from storage.imports.import_fast import Started
     from storage.reading.rows import Selection
     from storage.reminders.claims import ReminderStore
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 # it before SQLAlchemy, SQLModel or pydantic are imported: they are imported where they are used.
 
 Clock = Callable[[], datetime]
+MOST_CHANGES = 500  # changed cycles read one by one; more, and the board reads them all again
+REORDER_WINDOW = 64  # event ids below the marker read again (PostgreSQL commits out of id order)
 
 
 def system_clock() -> datetime:
@@ -227,6 +230,52 @@ class Workspace:
     def links(self, key: str) -> builtins.list[Link]:
         with self.store.read() as repo:
             return repo.links(key)
+
+    # -- other processes' changes ------------------------------------------------------------
+
+    def marker(self, seen: set[int]) -> int:
+        """Where the event log stands now: what :meth:`changes_since` reads after; ``seen`` gets
+        the ids of the window below it, which are not news."""
+        with self.store.read() as repo:
+            newest = repo.last_event()
+            seen.update(r[0] for r in repo.events_after(max(0, newest - REORDER_WINDOW), REORDER_WINDOW))
+        return newest
+
+    def changes_since(self, marker: int, seen: set[int], *, most: int = MOST_CHANGES) -> Changes:
+        """What changed after ``marker``: read from the event log (a few rows), and the changed
+        cycles' summaries, never the whole portfolio. ``seen`` holds the ids already reported
+        (updated here): on PostgreSQL ids are handed out before commits, which may come in
+        another order, so a window below the marker is read again. More than ``most`` changed
+        cycles: ``everything`` (read the whole portfolio instead)."""
+        from cycles.model import CycleSummary
+        from storage.direct.watch import ChangeNote, Changes
+
+        with self.store.read() as repo:
+            rows = repo.events_after(max(0, marker - REORDER_WINDOW), most + len(seen) + REORDER_WINDOW)
+            fresh = [r for r in rows if r[0] not in seen]
+            undone = repo.undone_creations([r[0] for r in fresh if r[3] == "undo"])
+            keys = list(dict.fromkeys([*(r[1] for r in fresh), *undone]))
+            if len(keys) > most:
+                newest = max(r[0] for r in rows)
+                seen.update(r[0] for r in rows)
+                return Changes(marker=newest, everything=True)
+            summaries, gone = [], []
+            for key in keys:
+                try:
+                    summaries.append(CycleSummary.of(repo.get(key)))
+                except NotFoundError:
+                    gone.append(key)
+        seen.update(r[0] for r in fresh)
+        _trim(seen)
+        notes = [ChangeNote(i, c, a, act, at) for i, c, a, act, at in fresh]
+        newest = max([marker, *(r[0] for r in rows)])
+        return Changes(marker=newest, notes=notes, summaries=summaries, gone=gone)
+
+    def watch(self) -> Watch:
+        """A watch for other processes' commits to this database (``storage.direct.watch``)."""
+        from storage.direct.watch import Watch
+
+        return Watch(self.url)
 
     def line(self, key: str) -> builtins.list[LineStep]:
         """The line of development through ``key``: every ancestor and descendant by other route
@@ -514,3 +563,10 @@ class Workspace:
         monitoring notes: what a timeline of all cycles draws, read in one unit of work."""
         with self.store.read() as repo:
             return repo.iterations(keys)
+
+
+def _trim(seen: set[int], keep: int = 4 * REORDER_WINDOW) -> None:
+    """Forget all but the newest ids: only those within the window can be read again."""
+    if len(seen) > 2 * keep:
+        for old in sorted(seen)[:-keep]:
+            seen.discard(old)

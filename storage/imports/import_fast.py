@@ -175,6 +175,12 @@ class Started:
                     raise Unsupported("the file changed while it was read")
             finally:
                 sink.close()
+            if store.backend == "postgresql":
+                from sqlalchemy import text
+
+                from storage.direct.watch import CHANNEL
+
+                session.execute(text(f"NOTIFY {CHANNEL}"))
             session.commit()
         return Summary(len(whole.keys), scales, len(whole.links))
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlmodel import Session
 
 from cycles.errors import ConflictError, NotFoundError, TransitionError
@@ -57,6 +57,25 @@ class SqlCycleRepository:
 
     def exists(self, key: str) -> bool:
         return self.session.execute(select(C.id).where(C.key == key)).first() is not None
+
+    def last_event(self) -> int:
+        """The id of the newest event (0: none): a marker to read what changed after it."""
+        return int(self.session.execute(select(func.max(E.id))).scalar() or 0)
+
+    def events_after(self, low: int, limit: int) -> list[tuple[int, str, str, str, Any]]:
+        """Events with an id above ``low`` (id, cycle, actor, action, at), oldest first, at most
+        ``limit``."""
+        rows = self.session.execute(
+            select(E.id, E.cycle, E.actor, E.action, E.at).where(E.id > low).order_by(E.id).limit(limit)
+        )
+        return [(int(i), c, a, act, at) for i, c, a, act, at in rows]
+
+    def undone_creations(self, ids: list[int]) -> list[str]:
+        """The cycles that the undo events ``ids`` deleted (an undone other route's new cycle)."""
+        if not ids:
+            return []
+        rows = self.session.execute(select(E.before).where(E.id.in_(ids), E.action == "undo"))
+        return [str(before["created"]) for (before,) in rows if before and "created" in before]
 
     def exists_any(self) -> bool:
         """Whether any cycle is stored."""

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from cycles.errors import StorageError
+from storage.direct.watch import CHANNEL
 from storage.schema.engine import WRITE, display, make_engine, parse_url
 from storage.schema.location import default_url, missing, prepare_folder
 from storage.schema.migrate import ensure_schema
@@ -86,6 +87,8 @@ class Store:
             try:
                 with Session(bind) as session:
                     result = work(SqlCycleRepository(session))
+                    if self.backend == "postgresql":  # delivered at the commit, to every board
+                        session.execute(text(f"NOTIFY {CHANNEL}"))
                     session.commit()
                     return result
             except DBAPIError as exc:
