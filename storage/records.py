@@ -6,12 +6,15 @@ checked by the import contract in ``pyproject.toml``.
 
 from storage.direct.fastread import Counts
 from storage.direct.fastread import Rows as SummaryRows
+from storage.direct.watch import ChangeNote, Changes
 from storage.reading.rows import ALL, Selection
 from storage.reminders.records import Candidate, Claim, InboxEntry, Record, new_token
 
 __all__ = [
     "ALL",
     "Candidate",
+    "ChangeNote",
+    "Changes",
     "Claim",
     "Counts",
     "InboxEntry",

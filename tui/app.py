@@ -27,6 +27,7 @@ from cycles.errors import CyclesError
 from cycles.i18n import N_, _, set_language
 from cycles.kinds import local_date
 from tui.first_read import FirstRead
+from tui.live import Live
 from tui.widgets.keys import key_for, translate_bindings
 from tui.writes import Write, WriteQueue
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from cycles.community import Community
     from storage.records import InboxEntry
     from storage.workspace import Workspace
-    from tui.messages import ActionFailed, ConflictDetected, CycleChanged, ExampleLoaded
+    from tui.messages import ActionFailed, ColleaguesChanged, ConflictDetected, CycleChanged, ExampleLoaded
     from tui.reminders import InAppReminders, Sweeper
     from tui.screens.board import BoardScreen
     from tui.screens.inbox import InboxLoaded
@@ -93,6 +94,7 @@ class CyclesApp(App[None]):
         reminders: bool | Sweeper = True,
         first_read: FirstRead | None = None,
         validate_files: Validate | None = None,
+        live: bool = True,
     ) -> None:
         super().__init__()
         translate_bindings(self)
@@ -116,6 +118,8 @@ class CyclesApp(App[None]):
         self.carried_columns = ""  # and its column header
         self.start_error: CyclesError | None = None  # the files, found invalid after the first frame
         self.writes = WriteQueue(self.post_message)  # every write, in order (``tui.writes``)
+        # Other processes' changes, shown as they happen (``tui.live``), once the board has loaded.
+        self.live = Live(self, workspace) if live else None
         self.unsaved: list[Write] = []  # writes the queue could not finish before the app closed
 
     def today(self) -> date:
@@ -159,6 +163,8 @@ class CyclesApp(App[None]):
             return
         self._started = True
         self.preload()
+        if self.live is not None:
+            self.live.start()
         if self.reminders_enabled:
             # The coroutine function, not a coroutine: an app closing first leaves nothing un-awaited.
             # (Textual runs either; its stub types only the latter's Coroutine[None, None, T].)
@@ -181,6 +187,8 @@ class CyclesApp(App[None]):
         self.exit(return_code=1)
 
     def on_unmount(self) -> None:
+        if self.live is not None:
+            self.live.stop()
         self.unsaved = self.writes.close()  # what the user asked for is stored before we go
         if self.reminders is not None:
             self.reminders.stop()
@@ -334,6 +342,24 @@ class CyclesApp(App[None]):
 
         self.push_screen(ConflictScreen(key, message.detail), reload)
 
+    def on_colleagues_changed(self, message: ColleaguesChanged) -> None:
+        """Another process changed cycles: every screen shows it, and who did what is said."""
+        from tui.live import who_did_what
+        from tui.screens.cycle import CycleScreen
+
+        changes = message.changes
+        if self.has_board:
+            self.board.apply_colleagues(changes)
+        changed = {n.cycle for n in changes.notes} | set(changes.gone)
+        for screen in self.screen_stack:
+            if isinstance(screen, CycleScreen) and (changes.everything or screen.key in changed):
+                screen.colleague_changed(gone=screen.key in changes.gone)
+        if self.reminders is not None and (changes.everything or changed):
+            self.refresh_inbox()
+        said = who_did_what(changes, self.workspace.actor)
+        if said:
+            self.notify(said, title=_("Changed by others"), timeout=6, markup=False)
+
     def on_example_loaded(self, message: ExampleLoaded) -> None:
         if self.has_board:
             self.board.example_loaded(message)
@@ -385,6 +411,7 @@ def make_app(
     reminders: bool | Sweeper = True,
     first_read: FirstRead | None = None,
     validate_files: Validate | None = None,
+    live: bool = True,
 ) -> CyclesApp:
     """The board on ``workspace``: language, theme and keymap from ``settings``; ``clock`` (default
     the workspace's) decides what is due today.
@@ -395,6 +422,7 @@ def make_app(
     board's first screenful when its read began already (else it begins here). ``validate_files``:
     the first frame comes before the settings and the community file are validated (given as
     outlines read with ``tomllib``), and this validates them right after it (``tui.board_start``).
+    ``live``: follow other processes' changes (``tui.live``).
     """
     set_language(settings.language)
     return CyclesApp(
@@ -404,4 +432,5 @@ def make_app(
         reminders=reminders,
         first_read=first_read,
         validate_files=validate_files,
+        live=live,
     )

@@ -8,11 +8,15 @@ every screen on the stack, so the board and an open cycle stay in step.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from cycles.model import Change, Cycle, Event, Link
 from tui.widgets.cards import Card
+
+if TYPE_CHECKING:
+    from storage.records import Changes
 
 
 class CyclesLoaded(Message):
@@ -89,4 +93,12 @@ class ActionFailed(Message):
         self.action = action
         self.key = key
         self.detail = detail
+        super().__init__()
+
+
+class ColleaguesChanged(Message):
+    """Another process changed the database (``tui.live``): what, by whom, the cycles as now."""
+
+    def __init__(self, changes: Changes) -> None:
+        self.changes = changes
         super().__init__()

@@ -65,12 +65,13 @@ def build(
     clock: FrozenClock,
     lang: str = "en",
     reminders: bool | Sweeper = False,
+    live: bool = False,
     **settings: Any,
 ) -> CyclesApp:
     """The app on ``workspace``; without reminders unless given a Sweeper (or True: the real
     channels), so that no notification comes between a test and what it looks at."""
     data: dict[str, Any] = {"user": {"name": "tester", "lang": lang, **settings.pop("user", {})}, **settings}
-    app = make_app(workspace, Settings.model_validate(data), clock=clock, reminders=reminders)
+    app = make_app(workspace, Settings.model_validate(data), clock=clock, reminders=reminders, live=live)
     app.cursor_blink = False
     return app
 

@@ -38,6 +38,7 @@ from tui.widgets.keys import key_for
 from tui.writes import Write
 
 if TYPE_CHECKING:
+    from storage.records import Changes
     from tui.screens.form import Values
 
 
@@ -231,6 +232,25 @@ class BoardScreen(ActionsScreen):
             model.relayout()
         else:
             model.replace(stored)  # one card moves
+        self.redraw(keep=keep)
+
+    def apply_colleagues(self, changes: Changes) -> None:
+        """Cycles another process changed (``tui.live``): their cards move, cycles that are gone
+        leave, the counts follow, and the cursor stays on the cycle it is on."""
+        model = self.model
+        if model is None or not model.complete:
+            return  # the full read that follows has them
+        if changes.everything:
+            self.load()
+            return
+        keep = self._cursor_key()
+        for key in changes.gone:
+            if key in model.cards:
+                model.remove(key)
+        for summary in changes.summaries:
+            if summary.key not in self._shown_unstored:  # this board's own decision, being written
+                model.put(summary)
+        model.relayout()
         self.redraw(keep=keep)
 
     # -- a decision shown while it is written ------------------------------------------------

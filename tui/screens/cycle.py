@@ -284,6 +284,16 @@ class CycleScreen(ActionsScreen):
             )
             self.dismiss()
 
+    def colleague_changed(self, *, gone: bool) -> None:
+        """Another process changed this cycle: read it again (or leave, when it is gone)."""
+        if gone:
+            self.app.notify(
+                _("{key} no longer exists").format(key=self.key), severity="warning", markup=False
+            )
+            self.dismiss()
+            return
+        self.load()
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield from super().palette_commands()
         yield SystemCommand(_("Cycle: back to the board"), _("Close this cycle"), self.action_back)
