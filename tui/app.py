@@ -339,8 +339,11 @@ class CyclesApp(App[None]):
         def reload(yes: bool | None) -> None:
             if yes:
                 self.board.refetch(key)
+                if message.typed is not None:  # the form again, with what the user typed
+                    purpose, typed = message.typed
+                    self.board.reopen(key, purpose, typed)
 
-        self.push_screen(ConflictScreen(key, message.detail), reload)
+        self.push_screen(ConflictScreen(key, message.detail, kept=message.typed is not None), reload)
 
     def on_colleagues_changed(self, message: ColleaguesChanged) -> None:
         """Another process changed cycles: every screen shows it, and who did what is said."""

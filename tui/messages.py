@@ -8,7 +8,7 @@ every screen on the stack, so the board and an open cycle stay in step.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -39,12 +39,16 @@ class CycleLoaded(Message):
 
 
 class CycleFetched(Message):
-    """A cycle read so that a form can show it (``purpose`` names the form)."""
+    """A cycle read so that a form can show it (``purpose`` names the form); ``typed``: what the
+    user typed before, to put back (the form then opens on the cycle as read)."""
 
-    def __init__(self, cycle: Cycle, purpose: str, seen_version: int) -> None:
+    def __init__(
+        self, cycle: Cycle, purpose: str, seen_version: int, typed: dict[str, Any] | None = None
+    ) -> None:
         self.cycle = cycle
         self.purpose = purpose
         self.seen_version = seen_version
+        self.typed = typed
         super().__init__()
 
 
@@ -78,11 +82,13 @@ class ExampleLoaded(Message):
 
 
 class ConflictDetected(Message):
-    """The cycle changed since the user saw it; nothing was written."""
+    """The cycle changed since the user saw it; nothing was written. ``typed``: the form the
+    user saved and what they typed in it, to open again on the cycle as it is now."""
 
-    def __init__(self, key: str, detail: str) -> None:
+    def __init__(self, key: str, detail: str, typed: tuple[str, dict[str, Any]] | None = None) -> None:
         self.key = key
         self.detail = detail
+        self.typed = typed
         super().__init__()
 
 

@@ -50,6 +50,7 @@ class Write:
     call: Callable[..., Any]
     report: Callable[[Any], Message]
     seen: int | None = None
+    typed: tuple[str, dict[str, Any]] | None = None  # the form and what the user typed in it
 
     def describe(self) -> str:
         return f"{self.action} {self.key}" if self.key else self.action
@@ -147,7 +148,7 @@ class WriteQueue:
                     self._own[(write.key, expected)] = stored
             return write.report(result)
         except ConflictError as exc:
-            return ConflictDetected(write.key or "", str(exc))
+            return ConflictDetected(write.key or "", str(exc), write.typed)
         except CyclesError as exc:
             return ActionFailed(write.action, write.key, str(exc))
         except Exception as exc:  # any failure is reported: a write never ends unsaid

@@ -246,16 +246,23 @@ class ActionsScreen(Screen[None]):
             self.fetch(s.key, purpose, s.version)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fetch")
-    def fetch(self, key: str, purpose: str, seen: int) -> None:
+    def fetch(self, key: str, purpose: str, seen: int, typed: Values | None = None) -> None:
         try:
             cycle = self.ctx.workspace.get(key)
         except CyclesError as exc:
             self.app.post_message(ActionFailed(purpose, key, str(exc)))
             return
-        self.post_message(CycleFetched(cycle, purpose, seen))
+        self.post_message(CycleFetched(cycle, purpose, seen, typed))
+
+    def reopen(self, key: str, purpose: str, typed: Values) -> None:
+        """After a conflict: the form again, on the cycle as it is now, with what the user typed."""
+        self.fetch(key, purpose, -1, typed)
 
     def on_cycle_fetched(self, message: CycleFetched) -> None:
         cycle = message.cycle
+        if message.typed is not None:
+            self.open_form(message.purpose, cycle, cycle.version, message.typed)
+            return
         if cycle.version != message.seen_version:
             detail = _("You saw version {seen}; it is now at version {now}.").format(
                 seen=message.seen_version, now=cycle.version
@@ -264,7 +271,7 @@ class ActionsScreen(Screen[None]):
             return
         self.open_form(message.purpose, cycle, message.seen_version)
 
-    def open_form(self, purpose: str, cycle: Cycle, version: int) -> None:
+    def open_form(self, purpose: str, cycle: Cycle, version: int, typed: Values | None = None) -> None:
         from tui.screens.collect import CollectForm
         from tui.screens.decide import DecideForm
         from tui.screens.edit import EditForm
@@ -288,12 +295,15 @@ class ActionsScreen(Screen[None]):
             if values is not None:
                 self.submit(purpose, cycle, version, values)
 
-        self.app.push_screen(forms[purpose](), done)
+        form = forms[purpose]()
+        form.restore = typed
+        self.app.push_screen(form, done)
 
     def submit(self, purpose: str, cycle: Cycle, version: int, values: Values) -> None:
         from tui.screens.confirm import ConfirmScreen
 
         ws, key = self.ctx.workspace, cycle.key
+        typed = (purpose, dict(values))  # put back in the form if the save meets a conflict
         if purpose == "decide":
             kind, why = values.pop("kind"), values.pop("why")
             call = partial(ws.decide, key, kind, why, **values)
@@ -303,7 +313,7 @@ class ActionsScreen(Screen[None]):
                 def confirmed(yes: bool | None) -> None:
                     if yes:
                         self.ctx.board.show_decided(cycle, kind, why)  # undone if refused
-                        self.act("decide", key, call, seen=version)
+                        self.act("decide", key, call, seen=version, typed=typed)
                     else:
                         self.app.notify(
                             _("Not dropped: {name} stays as it was.").format(name=cycle.name), markup=False
@@ -312,7 +322,7 @@ class ActionsScreen(Screen[None]):
                 self.app.push_screen(ConfirmScreen(question, _("Drop")), confirmed)
                 return
             self.ctx.board.show_decided(cycle, kind, why)  # undone if refused
-            self.act("decide", key, call, seen=version)
+            self.act("decide", key, call, seen=version, typed=typed)
             return
         if purpose == "link":
             self.act("link", key, partial(self._link, key, values))
@@ -324,7 +334,7 @@ class ActionsScreen(Screen[None]):
             "note": partial(ws.note, key, values.get("text", "")),
             "evaluate": partial(ws.evaluate, key, **values),
         }
-        self.act(purpose, key, calls[purpose], seen=version)
+        self.act(purpose, key, calls[purpose], seen=version, typed=typed)
 
     def _link(self, key: str, values: Values) -> Cycle:
         ws = self.ctx.workspace
@@ -332,12 +342,18 @@ class ActionsScreen(Screen[None]):
         return ws.get(key)  # a link bumps the cycle's version: read it back
 
     def act(
-        self, action: str, key: str | None, call: Callable[..., Change | Cycle], *, seen: int | None = None
+        self,
+        action: str,
+        key: str | None,
+        call: Callable[..., Change | Cycle],
+        *,
+        seen: int | None = None,
+        typed: tuple[str, Values] | None = None,
     ) -> None:
         """Store one change off the UI thread, behind every change asked for before it
         (``tui.writes``); ``seen`` is the version of cycle ``key`` the user acted on. The app is
         told what was stored, or why not."""
-        self.ctx.writes.submit(Write(action, key, call, partial(CycleChanged.of, action), seen))
+        self.ctx.writes.submit(Write(action, key, call, partial(CycleChanged.of, action), seen, typed))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="refetch")
     def refetch(self, key: str) -> None:

@@ -24,11 +24,12 @@ class ConflictScreen(ModalScreen[bool]):
         Binding("escape", "answer(False)", N_("close"), id="conflict.close"),
     ]
 
-    def __init__(self, key: str, detail: str) -> None:
+    def __init__(self, key: str, detail: str, *, kept: bool = False) -> None:
         super().__init__()
         translate_bindings(self)
         self.key = key
         self.detail = detail
+        self.kept = kept  # what the user typed is kept: the form opens again after the reload
 
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict"):
@@ -39,6 +40,11 @@ class ConflictScreen(ModalScreen[bool]):
             )
             yield Static(
                 _(
+                    "Nothing was saved, so their change is kept. Reload to see the cycle as it is "
+                    "now: your form opens again with what you typed, to save on top of their change."
+                )
+                if self.kept
+                else _(
                     "Nothing was saved, so their change is kept. "
                     "Reload to see the cycle as it is now, then try again."
                 )

@@ -78,6 +78,15 @@ class DecideForm(FormScreen):
             out.append(("route_name", _("Give the new route a name")))
         return out
 
+    def put_back(self, values: Values) -> None:
+        kind = values.get("kind")
+        if kind in KINDS:
+            buttons = list(self.query_one("#kind", RadioSet).query(RadioButton))
+            buttons[KINDS.index(kind)].value = True
+        for k in values.get("carry", ()):
+            self.query_one(f"#carry_{k}", Checkbox).value = True
+        super().put_back({k: v for k, v in values.items() if k not in ("kind", "carry")})
+
     def values(self) -> Values:
         values: Values = {"kind": self.kind, "why": self.text("why")}
         if self.kind is DecisionKind.ROUTE:

@@ -48,6 +48,7 @@ class FormScreen(ModalScreen[Values | None]):
         self.touched: set[str] = set()  # fields the user changed: only those are marked invalid
         self.tried = False  # after a save attempt every invalid field is marked
         self._error = ""  # the problem shown under the fields
+        self.restore: Values | None = None  # what the user typed before, put back on mount
 
     def heading(self) -> str:
         raise NotImplementedError
@@ -79,6 +80,8 @@ class FormScreen(ModalScreen[Values | None]):
             widget.cursor_blink = blink
         for area in self.query(TextArea):
             area.cursor_blink = blink
+        if self.restore:
+            self.put_back(self.restore)
         self.validate()
         # Focusing the first field may scroll its label out of view; show the form from the top.
         self.call_after_refresh(self.query_one("#form-fields").scroll_home, animate=False)
@@ -135,6 +138,30 @@ class FormScreen(ModalScreen[Values | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.action_cancel()
+
+    # -- putting back what the user typed ----------------------------------------------------
+
+    ALIASES: ClassVar[dict[str, str]] = {"stakeholders_involved": "involved", "stakeholders_needed": "needed"}
+
+    def put_back(self, values: Values) -> None:
+        """Fill the fields with ``values`` (what ``values()`` returned before, e.g. a save refused
+        as a conflict): each value goes to the field of its name; forms add what this misses."""
+        for name, value in values.items():
+            found = self.query(f"#{self.ALIASES.get(name, name)}")
+            if not found:
+                continue
+            widget = found.first()
+            if isinstance(widget, TextArea):
+                widget.text = str(value or "")
+            elif isinstance(widget, Input):
+                widget.value = ", ".join(value) if isinstance(value, list) else str(value or "")
+            elif isinstance(widget, SelectionList):
+                widget.deselect_all()
+                for item in value or ():
+                    widget.select(item)
+            elif isinstance(widget, Select):
+                widget.value = value if value is not None else Select.NULL
+        self.tried = True  # show at once what is still wrong
 
     # -- reading fields ----------------------------------------------------------------------
 
