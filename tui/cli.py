@@ -60,6 +60,29 @@ class CyclesGroup(click.Group):
             click.echo(f"cycles: {_('error')}: {exc}", err=True)
             ctx.exit(1)
 
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As Click's, but a usage error (a wrong option, value or command) is one line in the
+        style of every other error, ``cycles: error: ...``, with exit status 2 (Click's three
+        lines of usage are for ``--help``)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.Abort:
+            click.echo(_("cycles: aborted"), err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"cycles: {_('error')}: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
 
 @click.group(cls=CyclesGroup, invoke_without_command=True)
 @click.option("--db", metavar="URL", help="Database URL (default: SQLite in your data directory).")

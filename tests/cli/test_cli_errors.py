@@ -199,3 +199,28 @@ def test_the_default_data_folder_is_made_private(
     folder = tmp_path / "xdg" / "learning-cycles"
     assert (folder / "cycles.db").is_file()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["edit", "x", "--cadence-days", "-5"],
+        ["--lang", "xx", "list"],
+        ["export", "--format", "pdf"],
+        ["review", "--from", "2026-13-01", "--to", "2026-12-31"],
+        ["remind", "snooze", "x", "--days", "0"],
+        ["no-such-command"],
+        ["list", "--no-such-option"],
+    ],
+)
+def test_every_usage_error_is_one_line(cli: Cli, args: list[str]) -> None:
+    """A wrong option, value or command reads as every other error does: one line, exit 2."""
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("cycles: error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Usage:" not in result.output and "Try 'cycles" not in result.output
+
+
+def test_a_usage_error_says_error_in_dutch_too(cli: Cli) -> None:
+    result = cli("--lang", "nl", "export", "--format", "pdf")
+    assert result.exit_code == 2 and result.stderr.startswith("cycles: fout: ")
