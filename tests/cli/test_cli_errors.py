@@ -224,3 +224,29 @@ def test_every_usage_error_is_one_line(cli: Cli, args: list[str]) -> None:
 def test_a_usage_error_says_error_in_dutch_too(cli: Cli) -> None:
     result = cli("--lang", "nl", "export", "--format", "pdf")
     assert result.exit_code == 2 and result.stderr.startswith("cycles: fout: ")
+
+
+def test_export_to_a_dash_is_refused_not_written_to_a_file_named_dash(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("init")
+    result = cli("export", "--out", "-")
+    assert result.exit_code == 2 and "--out -: the export is written to a file" in result.stderr
+    assert not Path("-").exists()
+
+
+def test_demo_leaves_no_database_behind(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from textual.app import App
+
+    made: list[Path] = []
+    mkdtemp = tempfile.mkdtemp
+
+    def tracked(*args: object, **kwargs: object) -> str:
+        made.append(Path(mkdtemp(*args, dir=tmp_path, **kwargs)))  # type: ignore[call-overload]
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", tracked)
+    monkeypatch.setattr(App, "run", lambda self, *a, **k: None)  # the board opens and is closed
+    result = cli("demo", db=False)
+    assert result.exit_code == 0, result.output
+    assert made and not made[0].exists()

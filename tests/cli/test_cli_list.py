@@ -80,3 +80,12 @@ def test_an_empty_selection_says_so(imported: Cli) -> None:
 def test_an_unknown_scale_or_type_is_an_error(imported: Cli) -> None:
     assert imported.fails("list", "--scale", "galaxy").startswith("unknown scale 'galaxy'; known: inhoud")
     assert imported.fails("list", "--type", "hackathon").startswith("unknown activity type 'hackathon'")
+
+
+def test_a_long_name_is_shortened_in_the_table_not_in_json(cli: Cli) -> None:
+    long = "Showcase " + "very " * 30 + "long"
+    cli.ok("add", long, "--type", "event", "--key", "long")
+    table = cli.ok("list")
+    row = next(line for line in table.splitlines() if line.startswith("long "))
+    assert "…" in row and long not in row and len(row) < 160
+    assert [c["name"] for c in cli.json("list") if c["key"] == "long"] == [long]

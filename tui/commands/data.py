@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -171,4 +172,8 @@ def register(main: click.Group) -> None:
         if no_board:
             click.echo(_("Demo database: {url}").format(url=workspace.store.url))
             return
-        open_board(context, workspace)
+        try:
+            open_board(context, workspace)
+        finally:  # a demo leaves nothing behind
+            context.close()
+            shutil.rmtree(folder, ignore_errors=True)

@@ -151,6 +151,8 @@ def register(main: click.Group) -> None:
         community = context.community
         clock = _clock()
         chosen = selection(community, scales, types)
+        if out is not None and str(out) == "-":
+            raise click.UsageError(_("--out -: the export is written to a file; give its name"))
         path = out or Path(f"learning-cycles-{_today(clock, community).isoformat()}{EXPORT_FORMATS[fmt]}")
         if fmt == "csv" and path.suffix.lower() == ".csv":
             raise click.UsageError(
@@ -208,6 +210,8 @@ def register(main: click.Group) -> None:
         for t in funding_types:
             community.activity_type(t)  # a clear error, listing the known ones, for an unknown key
         within = _period(period, start, end, _today(clock, community))
+        if out is not None and str(out) == "-":
+            raise click.UsageError(_("--out -: the review is written to a file; give its name"))
         path = out or Path(f"review-{within.label.replace('/', '_')}{REVIEW_FORMATS[fmt]}")
         workspace = context.workspace(open_now=False)
         with Steps(2, quiet=quiet) as steps, bulk():

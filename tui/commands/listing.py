@@ -29,6 +29,13 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
+NAME_WIDTH = 60  # a long name is shortened in the table, not in --json
+
+
+def shortened(text: str, width: int = NAME_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def summary_json(s: CycleSummary, state: str | None) -> dict[str, object]:
     data = s.model_dump(mode="json")
     data["due_state"] = state
@@ -37,7 +44,7 @@ def summary_json(s: CycleSummary, state: str | None) -> dict[str, object]:
 
 def register(main: click.Group) -> None:
     @main.command("list")
-    @click.option("--scale", help="Only this scale (inhoud, netwerk, organisatie, ...).")
+    @click.option("--scale", help="Only this scale (a scale key of the community file).")
     @click.option("--type", "activity_type", help="Only this activity type.")
     @click.option("--phase", type=click.Choice(PHASES), help="Only cycles at this phase.")
     @click.option("--owner", help="Only cycles of this owner.")
@@ -119,7 +126,7 @@ def register(main: click.Group) -> None:
                 rows.append(
                     [
                         s.key,
-                        s.name,
+                        shortened(s.name),
                         s.activity_type,
                         str(s.iteration),
                         phase_text,
