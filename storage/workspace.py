@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from cycles.repository import CycleFilter
     from cycles.review import Period, Review
     from storage.direct.fastread import Counts, Rows
-    from storage.direct.watch import Changes, Watch
+    from storage.direct.watch import ChangeNote, Changes, Watch
     from storage.imports.import_fast import Started
     from storage.reading.rows import Selection
     from storage.reminders.claims import ReminderStore
@@ -270,6 +270,18 @@ class Workspace:
         notes = [ChangeNote(i, c, a, act, at) for i, c, a, act, at in fresh]
         newest = max([marker, *(r[0] for r in rows)])
         return Changes(marker=newest, notes=notes, summaries=summaries, gone=gone)
+
+    def activity(
+        self, *, after: int | None = None, since: datetime | None = None, most: int = 1000
+    ) -> tuple[builtins.list[ChangeNote], dict[str, str]]:
+        """The event log's changes after the event id ``after``, or from the instant ``since``
+        (oldest first, at most ``most``), and the names of the cycles they name."""
+        from storage.direct.watch import ChangeNote
+
+        with self.store.read() as repo:
+            rows = repo.events_from(since, most) if since is not None else repo.events_after(after or 0, most)
+            names = repo.names(r[1] for r in rows)
+        return [ChangeNote(i, c, a, act, at) for i, c, a, act, at in rows], names
 
     def watch(self) -> Watch:
         """A watch for other processes' commits to this database (``storage.direct.watch``)."""

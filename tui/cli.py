@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # Modules that add subcommands; each defines ``register(group)``.
 COMMAND_MODULES = (
+    "tui.commands.activity",
     "tui.commands.data",
     "tui.commands.export",
     "tui.commands.listing",

@@ -70,6 +70,23 @@ class SqlCycleRepository:
         )
         return [(int(i), c, a, act, at) for i, c, a, act, at in rows]
 
+    def events_from(self, since: Any, limit: int) -> list[tuple[int, str, str, str, Any]]:
+        """Events at or after the instant ``since`` (id, cycle, actor, action, at), oldest first."""
+        rows = self.session.execute(
+            select(E.id, E.cycle, E.actor, E.action, E.at).where(E.at >= since).order_by(E.id).limit(limit)
+        )
+        return [(int(i), c, a, act, at) for i, c, a, act, at in rows]
+
+    def names(self, keys: Iterable[str]) -> dict[str, str]:
+        """The names of the cycles ``keys`` that exist."""
+        out: dict[str, str] = {}
+        wanted = sorted(set(keys))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            for key, name in self.session.execute(select(C.key, C.name).where(C.key.in_(chunk))):
+                out[key] = name
+        return out
+
     def undone_creations(self, ids: list[int]) -> list[str]:
         """The cycles that the undo events ``ids`` deleted (an undone other route's new cycle)."""
         if not ids:
