@@ -6,7 +6,7 @@ checked by the import contract in ``pyproject.toml``.
 
 from storage.direct.fastread import Counts
 from storage.direct.fastread import Rows as SummaryRows
-from storage.direct.watch import ChangeNote, Changes
+from storage.direct.watch import ChangeNote, Changes, Watch
 from storage.reading.rows import ALL, Selection
 from storage.reminders.records import Candidate, Claim, InboxEntry, Record, new_token
 
@@ -21,5 +21,6 @@ __all__ = [
     "Record",
     "Selection",
     "SummaryRows",
+    "Watch",
     "new_token",
 ]

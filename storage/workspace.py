@@ -156,6 +156,21 @@ class Workspace:
                     raise
             return self._store
 
+    def try_open(self) -> bool:
+        """Open the store if it is not yet, without reporting a failure to ``on_error`` (for work
+        the user did not ask for, such as following other processes' changes)."""
+        if self._store is not None:
+            return True
+        from storage.units.store import Store
+
+        with self._lock:
+            if self._store is None:
+                try:
+                    self._store = Store.open(self.url, create=self.may_create)
+                except CyclesError:
+                    return False
+        return True
+
     def failed(self, exc: CyclesError) -> None:
         """The database cannot be used (found by opening it, or by a read that needs no store):
         ``error`` keeps why, and ``on_error`` is told, once."""
@@ -251,13 +266,15 @@ class Workspace:
         from storage.direct.watch import ChangeNote, Changes
 
         with self.store.read() as repo:
-            rows = repo.events_after(max(0, marker - REORDER_WINDOW), most + len(seen) + REORDER_WINDOW)
+            limit = most + len(seen) + REORDER_WINDOW
+            rows = repo.events_after(max(0, marker - REORDER_WINDOW), limit)
             fresh = [r for r in rows if r[0] not in seen]
             undone = repo.undone_creations([r[0] for r in fresh if r[3] == "undo"])
             keys = list(dict.fromkeys([*(r[1] for r in fresh), *undone]))
-            if len(keys) > most:
-                newest = max(r[0] for r in rows)
-                seen.update(r[0] for r in rows)
+            if len(keys) > most or len(rows) >= limit:  # too much to read piece by piece
+                newest = repo.last_event()
+                seen.update(r[0] for r in repo.events_after(max(0, newest - REORDER_WINDOW), REORDER_WINDOW))
+                _trim(seen)
                 return Changes(marker=newest, everything=True)
             summaries, gone = [], []
             for key in keys:
@@ -568,7 +585,11 @@ class Workspace:
         """Store a validated portfolio: all of it, or (on any refusal) nothing."""
         from storage.units.bulk import add_portfolio
 
-        self.store.write(lambda repo: add_portfolio(repo.session, portfolio))
+        def work(repo: SqlCycleRepository) -> None:
+            add_portfolio(repo.session, portfolio)
+            repo.announce_everything()
+
+        self.store.write(work)
 
     def iterations(self, keys: Collection[str] | None = None) -> dict[str, builtins.list[Iteration]]:
         """The iterations of every cycle (or of ``keys``) by cycle key, oldest first, without their

@@ -164,7 +164,7 @@ class CyclesApp(App[None]):
         self._started = True
         self.preload()
         if self.live is not None:
-            self.live.start()
+            self.live.start(self.board.read_at if self.has_board else None)
         if self.reminders_enabled:
             # The coroutine function, not a coroutine: an app closing first leaves nothing un-awaited.
             # (Textual runs either; its stub types only the latter's Coroutine[None, None, T].)

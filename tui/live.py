@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cycles.i18n import N_, _
@@ -18,12 +19,14 @@ from cycles.i18n import N_, _
 if TYPE_CHECKING:
     from textual.app import App
 
-    from storage.records import Changes
+    from storage.records import Changes, Watch
     from storage.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 WAIT_S = 1.0  # one wait on the watch; a change shows within about this (SQLite polls 4 times a second)
+RETRY_S = 5.0  # after a lost connection or a failed start, the next try
+SLACK = timedelta(seconds=5)  # clocks of the processes on one database differ a little
 
 # What a colleague did, by the event's action.
 DONE_BY = {
@@ -51,48 +54,70 @@ class Live:
         self.workspace = workspace
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._watch: object | None = None
+        self._watch: Watch | None = None
 
-    def start(self) -> None:
+    def start(self, since: datetime | None = None) -> None:
+        """Follow from now; ``since``: when the board began reading what it shows, so that a
+        change made while it read is shown too."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="cycles-live", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(since,), name="cycles-live", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         watch = self._watch
         if watch is not None:
-            watch.close()  # type: ignore[attr-defined]
+            watch.close()
 
-    def _run(self) -> None:
+    def _run(self, since: datetime | None) -> None:
+        from storage.records import Changes
         from tui.messages import ColleaguesChanged
 
         ws = self.workspace
         if ws.error is not None:  # the database could not be used: the board says so already
             return
         seen: set[int] = set()
-        try:
-            marker = ws.marker(seen)
-            watch = ws.watch()
-        except Exception as exc:  # not followed (the board reads and says why where it matters)
-            log.info("not following other processes' changes: %s", exc)
-            return
-        self._watch = watch
-        if self._stop.is_set():
-            watch.close()
-            return
+        marker: int | None = None
+        watch: Watch | None = None
         while not self._stop.is_set():
+            if watch is None or watch.broken:  # the first watch, or a new one after a lost connection
+                if watch is not None:
+                    watch.close()
+                try:
+                    if not ws.try_open():
+                        raise RuntimeError("the database cannot be opened now")
+                    watch = self._watch = ws.watch()
+                    if marker is None:
+                        marker = ws.marker(seen)
+                        # A change made while the board read what it shows: read everything again.
+                        caught_up = since is None or not ws.activity(since=since - SLACK, most=1)[0]
+                    else:
+                        caught_up = False  # changes may have been missed while disconnected
+                except Exception as exc:  # not followed for now; tried again in a while
+                    log.info("not following other processes' changes: %s", exc)
+                    watch = None
+                    self._stop.wait(RETRY_S)
+                    continue
+                if not caught_up:
+                    self.app.post_message(ColleaguesChanged(Changes(marker=marker, everything=True)))
+                continue
             if not watch.wait(WAIT_S):
                 continue
             try:
-                changes = ws.changes_since(marker, seen)
+                if watch.everything:
+                    watch.everything = False
+                    changes = Changes(marker=ws.marker(seen), everything=True)
+                else:
+                    assert marker is not None  # taken with the first watch
+                    changes = ws.changes_since(marker, seen)
             except Exception as exc:  # unreachable for a moment: the next commit tries again
                 log.info("changes not read: %s", exc)
                 continue
             marker = changes.marker
             if changes.notes or changes.everything:
                 self.app.post_message(ColleaguesChanged(changes))
-        watch.close()
+        if watch is not None:
+            watch.close()
 
 
 def who_did_what(changes: Changes, me: str) -> str:

@@ -70,6 +70,8 @@ class WriteQueue:
         self._closed = False
         self._own: dict[tuple[str, int], int] = {}  # (key, version before) -> version after
         self._current: Write | None = None
+        self._abandoned = False  # closing gave up waiting: the thread takes no more writes
+        self._left: list[Write] = []  # what closing reports as not done
 
     def submit(self, write: Write) -> None:
         """Queue ``write`` behind every write submitted before it. Called on the UI thread: it
@@ -110,15 +112,18 @@ class WriteQueue:
         thread.join(timeout)
         if not thread.is_alive():
             return []
-        left = [self._current] if self._current is not None else []
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if isinstance(item, Write):
-                left.append(item)
-        return left
+        with self._lock:  # from here on the thread, once its write is done, takes no other
+            self._abandoned = True
+            if self._current is not None:
+                self._left.append(self._current)  # it may yet be stored: said as not known to be
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(item, Write):
+                    self._left.append(item)
+        return self._left
 
     # -- the writer thread -------------------------------------------------------------------
 
@@ -126,12 +131,17 @@ class WriteQueue:
         while True:
             item = self._queue.get()
             try:
-                if item is _STOP:
-                    return
-                self._current = item
+                with self._lock:
+                    if item is _STOP:
+                        return
+                    if self._abandoned:  # taken after closing gave up: reported with the rest
+                        self._left.append(item)
+                        return
+                    self._current = item
                 self._post(self._perform(item))
             finally:
-                self._current = None
+                with self._lock:
+                    self._current = None
                 self._queue.task_done()
 
     def _perform(self, write: Write) -> Message:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cycles.model import CycleSummary
 
 CHANNEL = "cycles_changed"
+EVERYTHING = "everything"  # the payload of a notification about a change too large to read in pieces
 POLL_S = 0.25  # SQLite: how often the data version is asked (one cheap query)
 
 
@@ -59,11 +60,16 @@ class Watch:
         self._sqlite: Any = None
         self._pg: Any = None
         self._version: int | None = None
+        self._waiting = False
+        self.broken = False  # the connection was lost: make a new watch
+        self.everything = False  # a change too large to read piece by piece was announced
         path = sqlite_path(url)
         if path is not None:
             import sqlite3
+            from urllib.parse import quote
 
-            self._sqlite = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            uri = f"file:{quote(str(path))}?mode=ro"
+            self._sqlite = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self._version = self._data_version()
             return
         info = fastread_pg.conninfo(url)
@@ -81,12 +87,25 @@ class Watch:
         return int(self._sqlite.execute("PRAGMA data_version").fetchone()[0])
 
     def wait(self, timeout: float) -> bool:
-        if self._closed.is_set():
+        if self._closed.is_set() or self.broken:
             return False
+        self._waiting = True
+        try:
+            return self._wait(timeout)
+        finally:
+            self._waiting = False
+            if self._closed.is_set():
+                self._release()
+
+    def _wait(self, timeout: float) -> bool:
         if self._pg is not None:
             try:
-                return any(True for _ in self._pg.notifies(timeout=timeout, stop_after=1))
-            except Exception:  # closed meanwhile, or the server went away: nothing to report
+                for notice in self._pg.notifies(timeout=timeout, stop_after=1):
+                    self.everything = self.everything or notice.payload == EVERYTHING
+                    return True
+                return False
+            except Exception:  # the server went away: this watch is done
+                self.broken = True
                 return False
         if self._sqlite is None:
             self._closed.wait(timeout)
@@ -105,8 +124,13 @@ class Watch:
                 return False
 
     def close(self) -> None:
+        """Stop: a wait in progress ends at its next check and closes the connections in its own
+        thread (one connection is never closed under another thread's feet)."""
         self._closed.set()
-        # Either may be in use by the waiting thread, which then stops at its next check.
+        if not self._waiting:
+            self._release()
+
+    def _release(self) -> None:
         for connection in (self._pg, self._sqlite):
             if connection is not None:
                 with contextlib.suppress(Exception):

@@ -178,9 +178,10 @@ class Started:
             if store.backend == "postgresql":
                 from sqlalchemy import text
 
-                from storage.direct.watch import CHANNEL
+                from storage.direct.watch import CHANNEL, EVERYTHING
 
-                session.execute(text(f"NOTIFY {CHANNEL}"))
+                # Its ids were handed out long before its commit: boards read everything again.
+                session.execute(text(f"NOTIFY {CHANNEL}, '{EVERYTHING}'"))
             session.commit()
         return Summary(len(whole.keys), scales, len(whole.links))
 

@@ -32,11 +32,25 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path).expanduser()
 
 
+def sqlite_target(url: str) -> Path | None:
+    """The file of any SQLite URL (a driver named, options after ``?``), else None: what a
+    connection to ``url`` would create."""
+    from urllib.parse import unquote
+
+    scheme, sep, rest = url.partition(":///")
+    if not sep or not (scheme == "sqlite" or scheme.startswith("sqlite+")):
+        return None
+    path = unquote(rest.split("?", 1)[0])
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return Path(path).expanduser()
+
+
 def missing(url: str) -> StorageError | None:
     """Why ``url`` cannot be used without creating something (None when it can): a SQLite file
     that does not exist is created only by the commands that create (init, import, add, the
     board); a folder that does not exist is never created, but for the default one."""
-    path = sqlite_path(url)
+    path = sqlite_target(url)
     if path is None or path.is_file():
         return None
     return StorageError(
@@ -49,7 +63,7 @@ def missing(url: str) -> StorageError | None:
 def prepare_folder(url: str) -> None:
     """Make sure the folder of a SQLite ``url`` exists: the default data folder is created (mode
     0700); any other folder that does not exist is an error that names it."""
-    path = sqlite_path(url)
+    path = sqlite_target(url)
     if path is None or path.parent.is_dir():
         return
     if url == default_url():

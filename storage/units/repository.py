@@ -58,6 +58,17 @@ class SqlCycleRepository:
     def exists(self, key: str) -> bool:
         return self.session.execute(select(C.id).where(C.key == key)).first() is not None
 
+    def announce_everything(self) -> None:
+        """Tell the boards following this PostgreSQL database, at the commit, to read everything
+        again (a change too large, or with ids handed out too long before its commit, to read in
+        pieces). Nothing to do on SQLite, whose writers commit in id order."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            from storage.direct.watch import CHANNEL, EVERYTHING
+
+            self.session.execute(text(f"NOTIFY {CHANNEL}, '{EVERYTHING}'"))
+
     def last_event(self) -> int:
         """The id of the newest event (0: none): a marker to read what changed after it."""
         return int(self.session.execute(select(func.max(E.id))).scalar() or 0)

@@ -250,3 +250,10 @@ def test_demo_leaves_no_database_behind(cli: Cli, tmp_path: Path, monkeypatch: p
     result = cli("demo", db=False)
     assert result.exit_code == 0, result.output
     assert made and not made[0].exists()
+
+
+def test_a_read_makes_nothing_whatever_the_sqlite_url_says(cli: Cli, tmp_path: Path) -> None:
+    for url in (f"sqlite+pysqlite:///{tmp_path}/a.db", f"sqlite:///{tmp_path}/b.db?timeout=5"):
+        error = cli("--db", url, "list", db=False)
+        assert error.exit_code == 1 and "no database at" in error.stderr, url
+    assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()

@@ -74,3 +74,16 @@ def test_an_undone_route_reports_the_cycle_gone(pair: tuple[Workspace, Workspace
     changes = me.changes_since(marker, seen)
     assert changes.gone == ["coffee-route"]
     assert [s.key for s in changes.summaries] == ["coffee"]
+
+
+def test_more_events_than_one_read_holds_ask_for_a_whole_read(pair: tuple[Workspace, Workspace]) -> None:
+    """Many changes to one cycle between two looks, then a new cycle: not read in part."""
+    me, femke = pair
+    seen: set[int] = set()
+    marker = me.marker(seen)
+    for i in range(80):
+        femke.edit("coffee", description=f"take {i}")
+    femke.create(name="Zed", activity_type="event", key="zed")
+    changes = me.changes_since(marker, seen, most=3)
+    assert changes.everything
+    assert changes.marker == me.marker(set())  # the newest event: nothing is read twice after it

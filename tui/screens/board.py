@@ -8,7 +8,7 @@ it changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -51,6 +51,7 @@ class BoardScreen(ActionsScreen):
         self.model: BoardModel | None = None
         self._search_due = False  # a search is due once the keys waiting in the field are read
         self._shown_unstored: dict[str, CycleSummary] = {}  # key: the summary before show_decided
+        self.read_at: datetime | None = None  # when the full read of every cycle began
 
     def compose(self) -> ComposeResult:
         # The first frame's column header, until this screen is laid out (see ``update_info``).
@@ -114,6 +115,7 @@ class BoardScreen(ActionsScreen):
                 if head is not None:
                     self.post_message(self.FirstScreenLoaded(*head, today))
                     return
+            self.read_at = self.ctx.clock()  # changes from here on are followed (``tui.live``)
             every = ws.list(CycleFilter(include_ended=True))
         except CyclesError as exc:
             self.app.post_message(ActionFailed("load", None, str(exc)))
@@ -248,7 +250,9 @@ class BoardScreen(ActionsScreen):
             if key in model.cards:
                 model.remove(key)
         for summary in changes.summaries:
-            if summary.key not in self._shown_unstored:  # this board's own decision, being written
+            if summary.key in self._shown_unstored:  # this board's own decision, being written:
+                self._shown_unstored[summary.key] = summary  # a refusal puts back the colleague's
+            else:
                 model.put(summary)
         model.relayout()
         self.redraw(keep=keep)

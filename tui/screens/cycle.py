@@ -285,14 +285,23 @@ class CycleScreen(ActionsScreen):
             self.dismiss()
 
     def colleague_changed(self, *, gone: bool) -> None:
-        """Another process changed this cycle: read it again (or leave, when it is gone)."""
+        """Another process changed this cycle: read it again (or leave, when it is gone: at once
+        when this screen is on top, else when the user comes back to it)."""
         if gone:
             self.app.notify(
                 _("{key} no longer exists").format(key=self.key), severity="warning", markup=False
             )
-            self.dismiss()
+            if self.is_current:
+                self.dismiss()
+            else:
+                self._gone = True
             return
         self.load()
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_gone", False):
+            self._gone = False
+            self.dismiss()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield from super().palette_commands()
