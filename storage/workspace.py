@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cycles.errors import ConflictError, CyclesError, NotFoundError, TransitionError
+from cycles.errors import ConflictError, CyclesError, TransitionError
 from cycles.i18n import _
 from cycles.kinds import local_date
 from storage.files import EXPORT_FORMATS, REVIEW_FORMATS, Step, read_portfolio, start_import
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 # it before SQLAlchemy, SQLModel or pydantic are imported: they are imported where they are used.
 
 Clock = Callable[[], datetime]
-MOST_CHANGES = 500  # changed cycles read one by one; more, and the board reads them all again
-REORDER_WINDOW = 64  # event ids below the marker read again (PostgreSQL commits out of id order)
 
 
 def system_clock() -> datetime:
@@ -246,59 +244,33 @@ class Workspace:
         with self.store.read() as repo:
             return repo.links(key)
 
-    # -- other processes' changes ------------------------------------------------------------
+    # -- other processes' changes (``storage.follow``) ------------------------------------------
 
     def marker(self, seen: set[int]) -> int:
         """Where the event log stands now: what :meth:`changes_since` reads after; ``seen`` gets
-        the ids of the window below it, which are not news."""
-        with self.store.read() as repo:
-            newest = repo.last_event()
-            seen.update(r[0] for r in repo.events_after(max(0, newest - REORDER_WINDOW), REORDER_WINDOW))
-        return newest
-
-    def changes_since(self, marker: int, seen: set[int], *, most: int = MOST_CHANGES) -> Changes:
-        """What changed after ``marker``: read from the event log (a few rows), and the changed
-        cycles' summaries, never the whole portfolio. ``seen`` holds the ids already reported
-        (updated here): on PostgreSQL ids are handed out before commits, which may come in
-        another order, so a window below the marker is read again. More than ``most`` changed
-        cycles: ``everything`` (read the whole portfolio instead)."""
-        from cycles.model import CycleSummary
-        from storage.direct.watch import ChangeNote, Changes
+        the ids just below it, which are not news."""
+        from storage import follow
 
         with self.store.read() as repo:
-            limit = most + len(seen) + REORDER_WINDOW
-            rows = repo.events_after(max(0, marker - REORDER_WINDOW), limit)
-            fresh = [r for r in rows if r[0] not in seen]
-            undone = repo.undone_creations([r[0] for r in fresh if r[3] == "undo"])
-            keys = list(dict.fromkeys([*(r[1] for r in fresh), *undone]))
-            if len(keys) > most or len(rows) >= limit:  # too much to read piece by piece
-                newest = repo.last_event()
-                seen.update(r[0] for r in repo.events_after(max(0, newest - REORDER_WINDOW), REORDER_WINDOW))
-                _trim(seen)
-                return Changes(marker=newest, everything=True)
-            summaries, gone = [], []
-            for key in keys:
-                try:
-                    summaries.append(CycleSummary.of(repo.get(key)))
-                except NotFoundError:
-                    gone.append(key)
-        seen.update(r[0] for r in fresh)
-        _trim(seen)
-        notes = [ChangeNote(i, c, a, act, at) for i, c, a, act, at in fresh]
-        newest = max([marker, *(r[0] for r in rows)])
-        return Changes(marker=newest, notes=notes, summaries=summaries, gone=gone)
+            return follow.marker(repo, seen)
+
+    def changes_since(self, marker: int, seen: set[int], *, most: int = 500) -> Changes:
+        """What changed after ``marker``, from the event log: the changed cycles' summaries,
+        never the whole portfolio (``storage.follow.changes_since``)."""
+        from storage import follow
+
+        with self.store.read() as repo:
+            return follow.changes_since(repo, marker, seen, most)
 
     def activity(
         self, *, after: int | None = None, since: datetime | None = None, most: int = 1000
     ) -> tuple[builtins.list[ChangeNote], dict[str, str]]:
         """The event log's changes after the event id ``after``, or from the instant ``since``
         (oldest first, at most ``most``), and the names of the cycles they name."""
-        from storage.direct.watch import ChangeNote
+        from storage import follow
 
         with self.store.read() as repo:
-            rows = repo.events_from(since, most) if since is not None else repo.events_after(after or 0, most)
-            names = repo.names(r[1] for r in rows)
-        return [ChangeNote(i, c, a, act, at) for i, c, a, act, at in rows], names
+            return follow.activity(repo, after, since, most)
 
     def watch(self) -> Watch:
         """A watch for other processes' commits to this database (``storage.direct.watch``)."""
@@ -596,10 +568,3 @@ class Workspace:
         monitoring notes: what a timeline of all cycles draws, read in one unit of work."""
         with self.store.read() as repo:
             return repo.iterations(keys)
-
-
-def _trim(seen: set[int], keep: int = 4 * REORDER_WINDOW) -> None:
-    """Forget all but the newest ids: only those within the window can be read again."""
-    if len(seen) > 2 * keep:
-        for old in sorted(seen)[:-keep]:
-            seen.discard(old)
