@@ -62,3 +62,16 @@ def test_language_switch_translates_and_falls_back() -> None:
     assert _("overdue") == "te laat"
     assert set_language("fr") == "en"
     assert _("overdue") == "overdue"
+
+
+def test_counts_agree_with_their_number_in_dutch() -> None:
+    from tui.labels import due_count
+
+    set_language("nl")
+    try:
+        assert due_count("upcoming", 1, "1") == "1 komt eraan"
+        assert due_count("upcoming", 4, "4") == "4 komen eraan"
+        assert due_count("overdue", 11, "11") == "11 te laat"
+    finally:
+        set_language("en")
+    assert due_count("upcoming", 4, "4") == "4 upcoming"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cycles.i18n import _
+from cycles.i18n import _, ngettext
 
 
 def phase_label(phase: str) -> str:
@@ -34,3 +34,14 @@ def link_label(kind: str) -> str:
         "spawned_from": _("spawned from"),
         "related": _("related"),
     }.get(kind, kind)
+
+
+def due_count(state: str, n: int, shown: str) -> str:
+    """``n`` evaluations in a due state, ``shown`` being ``n`` as written: "4 upcoming", in Dutch
+    "4 komen eraan" (the verb agrees with the number)."""
+    texts = {
+        "upcoming": ngettext("{n} upcoming", "{n} upcoming", n),
+        "due": ngettext("{n} due", "{n} due", n),
+        "overdue": ngettext("{n} overdue", "{n} overdue", n),
+    }
+    return texts.get(state, f"{{n}} {due_label(state)}").format(n=shown)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 
 from cycles.community import Community
-from cycles.i18n import _
+from cycles.i18n import _, ngettext
 from cycles.review import Review
 
 LOCALES = {"en": "en_GB", "nl": "nl_NL"}
@@ -93,9 +93,12 @@ class Words:
 
     def completed_summary(self, review: Review) -> str:
         d = review.decisions
-        return _(
+        return ngettext(
+            "{n} iteration completed: {next} next step, {route} other route, {drop} drop; "
+            "{evaluations} evaluations made.",
             "{n} iterations completed: {next} next step, {route} other route, {drop} drop; "
-            "{evaluations} evaluations made."
+            "{evaluations} evaluations made.",
+            len(review.completed),
         ).format(
             n=len(review.completed),
             next=d.get("next", 0),

@@ -21,7 +21,7 @@ from textual.strip import Strip
 from cycles.i18n import N_, _, ngettext
 from cycles.model import DueState
 from cycles.reminders import ReminderKind
-from tui.labels import due_label
+from tui.labels import due_count, due_label
 from tui.widgets.board_view import fit
 from tui.widgets.fmt import DUE_SYMBOL, day, number
 from tui.widgets.keys import translate_bindings
@@ -82,7 +82,7 @@ def summary(new: list[InboxEntry], key: str, today: date) -> str:
         )
     order = (ReminderKind.OVERDUE, ReminderKind.DUE, ReminderKind.UPCOMING)
     counts = " · ".join(
-        f"{DUE_SYMBOL[DueState(kind.value)]} {number(n)} {due_label(kind.value)}"
+        f"{DUE_SYMBOL[DueState(kind.value)]} {due_count(kind.value, n, number(n))}"
         for kind in order
         if (n := sum(1 for e in new if e.kind is kind))
     )
